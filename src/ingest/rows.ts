@@ -27,7 +27,8 @@ export interface GuildRow { id: string; name: string; createdAt: number | null }
 export interface ItemRow {
   id: string;
   name: string;
-  catalog: Catalog;
+  /** null for imported datasets that don't say. */
+  catalog: Catalog | null;
   /** e.g. PROFILE_EFFECT, BOOST, AVATAR_DECORATION (1P); SKIN, BUNDLE, CURRENCY_PACK (3P); ITEM for imported data. */
   type: string;
   price: number | null;
@@ -37,9 +38,10 @@ export interface ItemRow {
   publisherId: string | null;
   dropAt: number | null;
   availableUntil: number | null;
-  forSale: boolean;
-  giftable: boolean;
-  consumable: boolean;
+  /** null = unknown (imported data); the API treats unknown as not for sale / not giftable. */
+  forSale: boolean | null;
+  giftable: boolean | null;
+  consumable: boolean | null;
   /** Heterogeneous publisher attributes beyond the common ones (stored as a JSON string). */
   attributes?: Record<string, string | number | boolean>;
 }
@@ -60,6 +62,8 @@ export interface PurchaseRow {
   discount: number;
   recId: string | null;
   campaignId: string | null;
+  /** The published split an imported interaction belongs to; null for the synthetic world (split by time). */
+  split: 'train' | 'test' | null;
 }
 export interface WishlistRow { userId: string; itemId: string; at: number | null }
 export interface GiftRow {
