@@ -1,0 +1,19 @@
+import type { ExplorerService } from '../services/explorer-service';
+import type { Loaders } from './loaders';
+
+/** Long-lived services the resolvers call (built once by the composition root). */
+export interface Services {
+  explorer: ExplorerService;
+}
+
+/** Per-request context: fresh loaders, the services, and who is acting. */
+export interface ApiContext {
+  loaders: Loaders;
+  services: Services;
+  /**
+   * The acting user's scoped id, from the `x-giftgraph-user` header for now; a later
+   * issue adds authentication and binds mutations' userId to it.
+   */
+  actingUserId: string | null;
+  requestId: string;
+}

@@ -1,0 +1,18 @@
+import { buildSchema } from 'type-graphql';
+import type { GraphQLSchema } from 'graphql';
+import { QueryResolver } from './resolvers/query-resolver';
+import { UserResolver } from './resolvers/user-resolver';
+
+export const RESOLVERS = [QueryResolver, UserResolver] as const;
+
+/**
+ * Builds the executable schema. Input validation runs class-validator on every args and
+ * input class (`validate: true`): violations become BAD_USER_INPUT errors.
+ */
+export async function buildGiftgraphSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [...RESOLVERS],
+    validate: { forbidUnknownValues: false },
+    emitSchemaFile: false,
+  });
+}

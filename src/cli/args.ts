@@ -1,0 +1,53 @@
+import { BadInputError } from '../errors/errors';
+
+/** Flags a CLI accepts: name -> whether it takes a value. */
+export type FlagSpec = Record<string, 'value' | 'boolean' | 'multi'>;
+
+export interface ParsedArgs {
+  values: Record<string, string>;
+  multi: Record<string, string[]>;
+  flags: Set<string>;
+}
+
+/** A small strict parser: unknown flags and missing values are errors that name the flag. */
+export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
+  const out: ParsedArgs = { values: {}, multi: {}, flags: new Set() };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) throw new BadInputError(`unexpected argument ${JSON.stringify(a)}`);
+    const [name, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
+    const kind = spec[name];
+    if (!kind) throw new BadInputError(`unknown flag --${name}; known: ${Object.keys(spec).map((k) => '--' + k).join(', ')}`);
+    if (kind === 'boolean') {
+      out.flags.add(name);
+      continue;
+    }
+    const v = inline ?? argv[++i];
+    if (v === undefined || v.startsWith('--')) throw new BadInputError(`--${name} needs a value`);
+    if (kind === 'multi') (out.multi[name] ??= []).push(v);
+    else out.values[name] = v;
+  }
+  return out;
+}
+
+export function intArg(args: ParsedArgs, name: string, def: number, min = 0): number {
+  const raw = args.values[name];
+  if (raw === undefined) return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new BadInputError(`--${name} must be an integer ≥ ${min}; got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/** Runs a CLI main: prints a coded error on failure and sets the exit code. */
+export function runCli(main: () => Promise<void>): void {
+  main().then(
+    () => {
+      process.exitCode = process.exitCode ?? 0;
+    },
+    (err: unknown) => {
+      const e = err as { code?: string; message?: string };
+      process.stderr.write(`error${e.code ? ` [${e.code}]` : ''}: ${e.message ?? String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,71 @@
+import 'reflect-metadata';
+import { clockFromConfig } from '../clock/clock';
+import { loadConfig } from '../config/config';
+import { connectGraph } from '../graph/connect';
+import { MIGRATIONS_DIR } from '../graph/migrations';
+import { runMigrations } from '../graph/migrations/migration-runner';
+import { datasetNodeCount, sweepAbandonedRuns } from '../ingest/import-runs';
+import { seedWorld } from '../ingest/seed-world';
+import { consoleLogger } from '../logging/logger';
+import { createProgress } from '../logging/progress';
+import { startApp } from '../server/app';
+import { runCli } from './args';
+import { stopFlagOnSignals } from './signals';
+
+/**
+ * The demo world's timeline ends here unless GIFTGRAPH_NOW says otherwise: a fixed cutoff
+ * keeps `npm start` deterministic (same seed, same world, same data-snapshot hash).
+ */
+export const DEMO_CUTOFF = Date.parse('2026-11-01T00:00:00Z');
+
+/**
+ * `npm start`: embedded Neo4j (unless NEO4J_URI) -> migrate -> seed the demo world when
+ * the dataset is empty -> serve GraphQL. SIGINT/SIGTERM drain requests and close the
+ * driver; the embedded Neo4j keeps running for a quick restart (`npm run db:stop`).
+ */
+runCli(async () => {
+  const config = loadConfig(process.env);
+  const logger = consoleLogger(config.logLevel, 'start');
+  const clock = clockFromConfig(config);
+  const graph = await connectGraph(config, logger);
+  let stopping = false;
+  const shouldStop = stopFlagOnSignals(() => {
+    stopping = true;
+  });
+  await runMigrations({ graph, dir: MIGRATIONS_DIR, clock, logger });
+  await sweepAbandonedRuns(graph, logger);
+  if ((await datasetNodeCount(graph, config.dataset)) === 0) {
+    logger.info(`dataset "${config.dataset}" is empty: seeding the demo world (${config.demoUsers} users, seed ${config.seed})`);
+    const r = await seedWorld({
+      graph,
+      dataset: config.dataset,
+      users: config.demoUsers,
+      seed: config.seed,
+      reset: false,
+      cutoff: config.nowOverrideMs ?? DEMO_CUTOFF,
+      clock,
+      truthDir: config.truthDir,
+      logger,
+      progress: createProgress('seed', config.demoUsers),
+      shouldStop,
+    });
+    logger.info(`demo world loaded: ${r.nodes} nodes, ${r.relationships} relationships in ${(r.ms / 1000).toFixed(1)} s`);
+  }
+  if (stopping) {
+    await graph.close();
+    return;
+  }
+  const server = await startApp({ graph, logger, migrationsDir: MIGRATIONS_DIR, port: config.apiPort });
+  console.log(`giftgraph API ready at ${server.url} (health: /healthz, readiness: /readyz)`);
+  console.log(`try: curl -s ${server.url} -H 'content-type: application/json' -d '{"query":"{ user(id: \\"${config.dataset}:u1\\") { name friends(first: 3) { totalCount edges { node { id name } } } } }"}'`);
+  const shutdown = async () => {
+    logger.info('shutting down: draining requests');
+    await server.stop();
+    await graph.close();
+    process.exit(0);
+  };
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+});

@@ -1,0 +1,121 @@
+import neo4j, { type Driver, type ManagedTransaction, type QueryResult } from 'neo4j-driver';
+import type { Neo4jTarget } from '../config/config';
+import { mapNeo4jError } from '../errors/neo4j-errors';
+
+/** A plain row: property values are JS numbers, strings, booleans, arrays, objects. */
+export type Row = Record<string, unknown>;
+
+/** What one statement looked like, for tests that count round trips and benches that replay them. */
+export interface QueryEvent {
+  cypher: string;
+  params: Record<string, unknown>;
+  mode: 'READ' | 'WRITE';
+  ms: number;
+}
+
+/** One transaction's view: run a statement, get plain rows back. */
+export interface Tx {
+  run(cypher: string, params?: Record<string, unknown>): Promise<Row[]>;
+}
+
+export interface GraphClient {
+  /** Runs `work` in one read transaction (retried by the driver on transient errors). */
+  read<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Runs `work` in one write transaction: it commits fully or not at all. */
+  write<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Shorthand for a single-statement read. */
+  query(cypher: string, params?: Record<string, unknown>): Promise<Row[]>;
+  /** Runs a schema statement (constraints, indexes) in its own auto-commit transaction. */
+  schema(cypher: string): Promise<void>;
+  /** Listen to every statement (returns an unsubscribe function). */
+  onQuery(listener: (e: QueryEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+export interface GraphClientOptions {
+  target: Pick<Neo4jTarget, 'uri' | 'user' | 'password' | 'database'>;
+  /** Timeout the server enforces on every transaction this client opens. */
+  txTimeoutMs: number;
+  maxPoolSize?: number;
+}
+
+/**
+ * The only module that talks to neo4j-driver. Integers come back as JS numbers
+ * (`disableLosslessIntegers`): every integer we store (epoch ms, counts, cents) is far
+ * below 2^53. Driver errors are mapped to coded project errors here, once.
+ */
+export function createGraphClient(opts: GraphClientOptions): GraphClient {
+  const driver: Driver = neo4j.driver(opts.target.uri, neo4j.auth.basic(opts.target.user, opts.target.password), {
+    disableLosslessIntegers: true,
+    maxConnectionPoolSize: opts.maxPoolSize ?? 50,
+    connectionAcquisitionTimeout: 30_000,
+    logging: undefined,
+  });
+  const database = opts.target.database;
+  const listeners = new Set<(e: QueryEvent) => void>();
+
+  const txOf = (tx: ManagedTransaction, mode: 'READ' | 'WRITE'): Tx => ({
+    async run(cypher, params = {}) {
+      const t0 = performance.now();
+      const res = await tx.run(cypher, params);
+      emit({ cypher, params, mode, ms: performance.now() - t0 });
+      return toRows(res);
+    },
+  });
+  const emit = (e: QueryEvent) => {
+    for (const l of listeners) l(e);
+  };
+  const txConfig = { timeout: opts.txTimeoutMs };
+
+  const exec = async <T>(mode: 'READ' | 'WRITE', work: (tx: Tx) => Promise<T>): Promise<T> => {
+    const session = driver.session({ database, defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE });
+    try {
+      return mode === 'READ'
+        ? await session.executeRead((tx) => work(txOf(tx, 'READ')), txConfig)
+        : await session.executeWrite((tx) => work(txOf(tx, 'WRITE')), txConfig);
+    } catch (err) {
+      throw mapNeo4jError(err);
+    } finally {
+      await session.close();
+    }
+  };
+
+  return {
+    read: (work) => exec('READ', work),
+    write: (work) => exec('WRITE', work),
+    query: (cypher, params) => exec('READ', (tx) => tx.run(cypher, params)),
+    async schema(cypher) {
+      const session = driver.session({ database });
+      try {
+        const t0 = performance.now();
+        await session.run(cypher, {}, txConfig);
+        emit({ cypher, params: {}, mode: 'WRITE', ms: performance.now() - t0 });
+      } catch (err) {
+        throw mapNeo4jError(err);
+      } finally {
+        await session.close();
+      }
+    },
+    onQuery(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: () => driver.close(),
+  };
+}
+
+function toRows(res: QueryResult): Row[] {
+  return res.records.map((r) => plain(r.toObject()) as Row);
+}
+
+/** Driver values -> plain JS: nodes become their property maps, temporal values ISO strings. */
+function plain(v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (Array.isArray(v)) return v.map(plain);
+  if (typeof v !== 'object') return v;
+  if (neo4j.isNode(v as never) || neo4j.isRelationship(v as never)) return plain((v as { properties: unknown }).properties);
+  if (neo4j.isDate(v as never) || neo4j.isDateTime(v as never) || neo4j.isLocalDateTime(v as never)) return String(v);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = plain(x);
+  return out;
+}

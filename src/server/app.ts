@@ -1,0 +1,38 @@
+import type { GraphClient } from '../graph/graph-client';
+import { readMigrationFiles } from '../graph/migrations/migration-files';
+import type { Logger } from '../logging/logger';
+import { buildGiftgraphSchema } from '../api/schema';
+import type { Services } from '../api/context';
+import { ExplorerService } from '../services/explorer-service';
+import { startHttpServer, type Readiness, type RunningServer } from './http-server';
+
+export interface AppOptions {
+  graph: GraphClient;
+  logger: Logger;
+  migrationsDir: string;
+  port: number;
+  host?: string;
+}
+
+/**
+ * Wires services, schema and readiness around an open graph and starts the HTTP server.
+ * Shared by `npm start` and the end-to-end tests, so both run the same stack.
+ */
+export async function startApp(o: AppOptions): Promise<RunningServer> {
+  const services: Services = { explorer: new ExplorerService({ graph: o.graph }) };
+  const schema = await buildGiftgraphSchema();
+  const newest = Math.max(0, ...readMigrationFiles(o.migrationsDir).map((f) => f.version));
+  const readiness = async (): Promise<Readiness> => {
+    const checks: Readiness['checks'] = {};
+    try {
+      const rows = await o.graph.query("MATCH (m:Migration {chain: 'main'}) RETURN max(m.version) AS v");
+      const applied = Number(rows[0]?.v ?? 0);
+      checks.neo4j = { ok: true };
+      checks.migrations = { ok: applied >= newest, detail: `applied ${applied}, newest ${newest}` };
+    } catch (e) {
+      checks.neo4j = { ok: false, detail: (e as Error).message };
+    }
+    return { ready: Object.values(checks).every((c) => c.ok) && 'migrations' in checks, checks };
+  };
+  return startHttpServer({ schema, graph: o.graph, services, logger: o.logger, readiness }, o.port, o.host);
+}
