@@ -27,6 +27,8 @@ export interface GraphClient {
   query(cypher: string, params?: Record<string, unknown>): Promise<Row[]>;
   /** Runs a schema statement (constraints, indexes) in its own auto-commit transaction. */
   schema(cypher: string): Promise<void>;
+  /** The planner's plan for a statement (EXPLAIN: nothing runs), as the driver reports it. */
+  explain(cypher: string, params?: Record<string, unknown>): Promise<unknown>;
   /** Listen to every statement (returns an unsubscribe function). */
   onQuery(listener: (e: QueryEvent) => void): () => void;
   close(): Promise<void>;
@@ -90,6 +92,17 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
         const t0 = performance.now();
         await session.run(cypher, {}, txConfig);
         emit({ cypher, params: {}, mode: 'WRITE', ms: performance.now() - t0 });
+      } catch (err) {
+        throw mapNeo4jError(err);
+      } finally {
+        await session.close();
+      }
+    },
+    async explain(cypher, params = {}) {
+      const session = driver.session({ database, defaultAccessMode: neo4j.session.READ });
+      try {
+        const res = await session.run(`EXPLAIN ${cypher}`, params, txConfig);
+        return res.summary.plan;
       } catch (err) {
         throw mapNeo4jError(err);
       } finally {

@@ -136,7 +136,7 @@ function processAlive(pid: number): boolean {
 async function deleteInBatches(graph: GraphClient, match: string, params: Record<string, unknown>): Promise<number> {
   let total = 0;
   for (;;) {
-    const rows = await graph.write((tx) => tx.run(`${match} WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS c`, params));
+    const rows = await graph.write((tx) => tx.run(`${match} WITH n LIMIT 1000 DETACH DELETE n RETURN count(*) AS c`, params));
     const c = Number(rows[0]?.c ?? 0);
     total += c;
     if (c === 0) return total;

@@ -111,7 +111,7 @@ export function generatePopulation(input: PopulationInput, rng: Rng): Population
     birthDay[u] = day;
     priceSensitivity[u] = Math.min(2.5, Math.max(0.1, rng.logNormal(Math.log(0.6), 0.5)));
     discountType[u] = rng.pickWeighted(DISCOUNT_TYPE_SHARE);
-    activity[u] = rng.logNormal(Math.log(36 / 365), 0.6);
+    activity[u] = rng.logNormal(Math.log(24 / 365), 0.6);
     generosity[u] = rng.bernoulli(0.35) ? 0 : rng.logNormal(Math.log(0.35), 0.7);
     const id = `u${u}`;
     ids[u] = id;

@@ -178,13 +178,13 @@ export class Rng {
    * (`cumulative[i]` = w0 + … + wi, last entry > 0). Binary search: O(log n).
    */
   pickCumulative(cumulative: ArrayLike<number>, from = 0, to = cumulative.length): number {
-    const base = from > 0 ? (cumulative[from - 1]) : 0;
-    const target = base + this.uniform() * ((cumulative[to - 1]) - base);
+    const base = from > 0 ? cumulative[from - 1] : 0;
+    const target = base + this.uniform() * (cumulative[to - 1] - base);
     let lo = from;
     let hi = to - 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((cumulative[mid]) > target) hi = mid;
+      if (cumulative[mid] > target) hi = mid;
       else lo = mid + 1;
     }
     return lo;

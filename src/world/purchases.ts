@@ -33,33 +33,33 @@ import { dotRows, sigmoid } from './vectors';
 
 export interface PurchaseModel {
   /** Logit of buying a considered item of utility 0 with no social or discount effect. */
-  baseLogit: number;
+  baseLogit: -4.8,
   /** Logit bonus per ln(1 + friends who bought the item recently). */
-  socialGamma: number;
-  socialWindowDays: number;
-  feedVisibility: number;
+  socialGamma: 2.0,
+  socialWindowDays: 60,
+  feedVisibility: 0.15,
   feedCap: number;
   browsePerSession: number;
   gamePicksPerSession: number;
   /** Chance each wishlisted item is looked at again in a session. */
-  wishlistRevisit: number;
+  wishlistRevisit: 0.1,
   /** Only items at least this appealing (U) are wishlisted. */
   wishlistMinUtility: number;
-  wishlistRate: number;
+  wishlistRate: 0.1,
   wishlistCap: number;
 }
 
 export const DEFAULT_PURCHASE_MODEL: PurchaseModel = {
-  baseLogit: -4.6,
-  socialGamma: 1.2,
-  socialWindowDays: 30,
-  feedVisibility: 0.35,
+  baseLogit: -4.8,
+  socialGamma: 2.0,
+  socialWindowDays: 60,
+  feedVisibility: 0.15,
   feedCap: 20,
   browsePerSession: 5,
   gamePicksPerSession: 3,
-  wishlistRevisit: 0.3,
+  wishlistRevisit: 0.1,
   wishlistMinUtility: 1.2,
-  wishlistRate: 0.25,
+  wishlistRate: 0.1,
   wishlistCap: 12,
 };
 

@@ -85,13 +85,13 @@ export function growSocialGraph(
   }
   capacity += (m0 * (m0 - 1)) / 2;
 
-  const adj: number[] = new Array<number[]>(n);
+  const adj: number[][] = new Array<number[]>(n);
   for (let u = 0; u < n; u++) adj[u] = [];
   const deg = new Int32Array(n);
   let maxDeg = 1;
   const endpoints = new Int32Array(2 * capacity);
   let endpointCount = 0;
-  const communityEndpoints: number[] = [];
+  const communityEndpoints: number[][] = [];
   for (let c = 0; c < pop.communityCount; c++) communityEndpoints.push([]);
   const ea = new Int32Array(capacity);
   const eb = new Int32Array(capacity);
@@ -107,8 +107,8 @@ export function growSocialGraph(
     adj[v].push(u);
     deg[u]++;
     deg[v]++;
-    if ((deg[u]) > maxDeg) maxDeg = deg[u];
-    if ((deg[v]) > maxDeg) maxDeg = deg[v];
+    if (deg[u] > maxDeg) maxDeg = deg[u];
+    if (deg[v] > maxDeg) maxDeg = deg[v];
     endpoints[endpointCount++] = u;
     endpoints[endpointCount++] = v;
     communityEndpoints[pop.community[u]].push(u);
@@ -124,7 +124,7 @@ export function growSocialGraph(
     for (let tries = 0; tries < 64; tries++) {
       const v = pool[rng.int(poolSize)];
       if (v === u || isLinked(u, v)) continue;
-      if (o.alpha === 1 || rng.uniform() < ((deg[v]) / maxDeg) ** (o.alpha - 1)) return v;
+      if (o.alpha === 1 || rng.uniform() < (deg[v] / maxDeg) ** (o.alpha - 1)) return v;
     }
     return -1;
   };
@@ -182,8 +182,8 @@ function toCsr(
 ): SocialGraph {
   const offsets = new Int32Array(n + 1);
   for (let e = 0; e < edgeCount; e++) {
-    offsets[(ea[e]) + 1]++;
-    offsets[(eb[e]) + 1]++;
+    offsets[ea[e] + 1]++;
+    offsets[eb[e] + 1]++;
   }
   for (let u = 0; u < n; u++) offsets[u + 1] = (offsets[u + 1]) + (offsets[u]);
   // Sort each row by neighbour through one Float64 key per slot: neighbour * E + edge.
@@ -203,21 +203,21 @@ function toCsr(
     for (let k = 0; k < row.length; k++) {
       const key = row[k];
       const v = Math.floor(key / edgeCount);
-      nbr[(offsets[u]) + k] = v;
-      nbrEdge[(offsets[u]) + k] = key - v * edgeCount;
+      nbr[offsets[u] + k] = v;
+      nbrEdge[offsets[u] + k] = key - v * edgeCount;
     }
   }
   return { n, edgeCount, ea, eb, since, blocked, blockedBy, offsets, nbr, nbrEdge };
 }
 
 export function degree(g: SocialGraph, u: number): number {
-  return (g.offsets[u + 1]) - (g.offsets[u]);
+  return g.offsets[u + 1] - g.offsets[u];
 }
 
 /** The edge index joining u and v, or -1 (binary search in u's sorted row). */
 export function edgeBetween(g: SocialGraph, u: number, v: number): number {
   let lo = g.offsets[u];
-  let hi = (g.offsets[u + 1]) - 1;
+  let hi = g.offsets[u + 1] - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
     const w = g.nbr[mid];

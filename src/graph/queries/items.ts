@@ -25,11 +25,11 @@ const userItemPagesCypher = (rel: UserItemRel) => `UNWIND $keys AS k
    CALL (u, k) {
      MATCH (u)-[r:${rel}]->(i:Item)
      WITH i, r ORDER BY coalesce(r.at, 0) DESC, i.id
-     WITH collect({i: i, at: r.at}) AS all
-     RETURN size(all) AS total, all[k.offset..k.offset + k.first + 1] AS page
+     WITH collect({i: i, at: r.at}) AS entries
+     RETURN size(entries) AS total, entries[k.offset..k.offset + k.first + 1] AS page
    }
    RETURN k.userId AS userId, k.offset AS offset, k.first AS first, total,
-          [x IN page | {item: x.i {.*}, at: x.at}] AS entries`;
+          [x IN page | {item: properties(x.i), at: x.at}] AS entries`;
 
 export const USER_ITEM_PAGES: Record<UserItemRel, ReturnType<typeof defineQuery>> = {
   PURCHASED: defineQuery('purchasedPages', userItemPagesCypher('PURCHASED'), { ds: 'demo', keys: [{ userId: 'u1', first: 10, offset: 0 }] }),

@@ -8,12 +8,14 @@ export interface QueryDef {
   cypher: string;
   /** Parameters that make the statement plannable (values don't matter to EXPLAIN). */
   sampleParams: Record<string, unknown>;
+  /** Why a label scan is right for this statement (it reads every node of a tiny label); absent = must use an index. */
+  labelScanOk?: string;
 }
 
 const registry: QueryDef[] = [];
 
-export function defineQuery(name: string, cypher: string, sampleParams: Record<string, unknown>): QueryDef {
-  const q = { name, cypher, sampleParams };
+export function defineQuery(name: string, cypher: string, sampleParams: Record<string, unknown>, labelScanOk?: string): QueryDef {
+  const q: QueryDef = labelScanOk ? { name, cypher, sampleParams, labelScanOk } : { name, cypher, sampleParams };
   registry.push(q);
   return q;
 }

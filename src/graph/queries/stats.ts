@@ -24,6 +24,7 @@ export const DATASETS = defineQuery(
   'datasets',
   `MATCH (d:Dataset) RETURN d.id AS id, d.kind AS kind, d.status AS status, d.cutoff AS cutoff, d.seed AS seed, d.source AS source ORDER BY d.id`,
   {},
+  'lists every dataset: one bookkeeping node per dataset',
 );
 
 export interface DatasetCounts {

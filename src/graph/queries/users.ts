@@ -19,9 +19,9 @@ export const FRIENDS_PAGES = defineQuery(
      MATCH (u)-[f:FRIEND]-(v:User)
      WHERE NOT coalesce(f.blocked, false)
      WITH v, f ORDER BY v.id
-     WITH collect({v: v, since: f.since}) AS all
-     RETURN size(all) AS total,
-            [x IN all WHERE k.after IS NULL OR x.v.id > k.after][0..k.first + 1] AS page
+     WITH collect({v: v, since: f.since}) AS friends
+     RETURN size(friends) AS total,
+            [x IN friends WHERE k.after IS NULL OR x.v.id > k.after][0..k.first + 1] AS page
    }
    RETURN k.userId AS userId, k.after AS after, k.first AS first, total,
           [x IN page | {id: x.v.id, name: x.v.name, createdAt: x.v.createdAt, birthday: x.v.birthday, since: x.since}] AS friends`,

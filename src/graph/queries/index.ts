@@ -1,0 +1,9 @@
+/**
+ * Imports every query module so that each one's statements are registered (the EXPLAIN
+ * test plans all of them). Add new query modules here.
+ */
+import './items';
+import './neighborhood';
+import './stats';
+import './users';
+export { registeredQueries } from './query';
