@@ -29,14 +29,22 @@ export interface OffsetPageKey {
   offset: number;
 }
 
+/**
+ * graphql-js resolves sibling fields in promise chains that finish across several
+ * microtask turns, so DataLoader's default nextTick batching can split one level of a
+ * query into several round trips. Waiting for the macrotask (setImmediate) collects the
+ * whole level into one batch.
+ */
+const batchScheduleFn = (cb: () => void) => void setImmediate(cb);
+
 export function createLoaders(graph: GraphClient): Loaders {
   return {
-    user: new DataLoader((keys) => byDataset(keys, (ds, ids) => usersByIds(graph, ds, ids), 'User')),
-    item: new DataLoader((keys) => byDataset(keys, (ds, ids) => itemsByIds(graph, ds, ids), 'Item')),
+    user: new DataLoader((keys) => byDataset(keys, (ds, ids) => usersByIds(graph, ds, ids), 'User'), { batchScheduleFn }),
+    item: new DataLoader((keys) => byDataset(keys, (ds, ids) => itemsByIds(graph, ds, ids), 'Item'), { batchScheduleFn }),
     friends: new DataLoader(
       (keys) =>
         pagesByDataset(keys, (ds, ks) => friendsPages(graph, ds, ks.map((k) => ({ userId: parseScopedId(k.user).id, first: k.first, after: k.after })))),
-      { cacheKeyFn: (k) => `${k.user}|${k.first}|${String(k.after)}` },
+      { cacheKeyFn: (k) => `${k.user}|${k.first}|${String(k.after)}`, batchScheduleFn },
     ),
     userItems: {
       PURCHASED: userItemsLoader(graph, 'PURCHASED'),
@@ -49,7 +57,7 @@ function userItemsLoader(graph: GraphClient, rel: UserItemRel) {
   return new DataLoader<OffsetPageKey, Page<UserItemEdge>, string>(
     (keys) =>
       pagesByDataset(keys, (ds, ks) => userItemPages(graph, ds, rel, ks.map((k) => ({ userId: parseScopedId(k.user).id, first: k.first, offset: k.offset })))),
-    { cacheKeyFn: (k) => `${k.user}|${k.first}|${k.offset}` },
+    { cacheKeyFn: (k) => `${k.user}|${k.first}|${k.offset}`, batchScheduleFn },
   );
 }
 

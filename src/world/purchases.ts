@@ -38,7 +38,7 @@ export interface PurchaseModel {
   socialGamma: 2.0,
   socialWindowDays: 60,
   feedVisibility: 0.15,
-  feedCap: number;
+  feedCap: 6,
   browsePerSession: number;
   gamePicksPerSession: number;
   /** Chance each wishlisted item is looked at again in a session. */
@@ -54,7 +54,7 @@ export const DEFAULT_PURCHASE_MODEL: PurchaseModel = {
   socialGamma: 2.0,
   socialWindowDays: 60,
   feedVisibility: 0.15,
-  feedCap: 20,
+  feedCap: 6,
   browsePerSession: 5,
   gamePicksPerSession: 3,
   wishlistRevisit: 0.1,

@@ -38,11 +38,11 @@ export const NEIGHBORHOOD_STEP = defineQuery(
    CALL (a) {
      MATCH (a)-[r:${EXPLORED}]-(b)
      WHERE b.dataset = $ds
-     RETURN r, b ORDER BY b.id LIMIT $perNode
+     RETURN r, b ORDER BY b.id LIMIT toInteger($perNode)
    }
    RETURN elementId(startNode(r)) AS src, type(r) AS type, elementId(endNode(r)) AS dst,
           elementId(b) AS eid, labels(b)[0] AS label, b.id AS id, coalesce(b.name, b.id) AS name
-   LIMIT $limit`,
+   LIMIT toInteger($limit)`,
   { ds: 'demo', frontier: ['4:x:1'], perNode: 10, limit: 100 },
 );
 

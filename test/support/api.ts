@@ -1,0 +1,21 @@
+import type { GraphClient } from '../../src/graph/graph-client';
+import { MIGRATIONS_DIR } from '../../src/graph/migrations';
+import { silentLogger } from '../../src/logging/logger';
+import { startApp } from '../../src/server/app';
+import type { RunningServer } from '../../src/server/http-server';
+
+export interface GqlResponse<T = Record<string, unknown>> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string } & Record<string, unknown> }[];
+}
+
+/** The real HTTP server on an ephemeral port, over the given graph. */
+export async function startTestApi(graph: GraphClient): Promise<RunningServer & { gql: <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) => Promise<GqlResponse<T>> }> {
+  const server = await startApp({ graph, logger: silentLogger, migrationsDir: MIGRATIONS_DIR, port: 0 });
+  const gql = async <T,>(query: string, variables?: Record<string, unknown>): Promise<GqlResponse<T>> => {
+    const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    return { status: res.status, ...((await res.json()) as object) } as GqlResponse<T>;
+  };
+  return Object.assign(server, { gql });
+}
