@@ -60,6 +60,6 @@ export async function seedWorld(o: SeedOptions): Promise<SeedResult> {
   });
   fs.mkdirSync(o.truthDir, { recursive: true });
   const truthFile = truthFilePath(o.truthDir, o.dataset);
-  writeTruthFile(truthFile, world.truth);
+  await writeTruthFile(truthFile, world.truth);
   return { ...stats, generateMs, truthFile, cutoff };
 }

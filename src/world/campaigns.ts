@@ -1,9 +1,10 @@
 /**
  * Discount campaigns and their randomised exposure log. Each campaign discounts a set of
  * items (one game's, or the first-party shop's) for a few days; a random sample of users
- * is assigned, half treated (shown the discount), half control (logged, shown nothing).
- * Purchases then respond per the user's hidden discount type (purchases.ts), which makes
- * the exposure log an uplift-modelling dataset with a known answer.
+ * is assigned, and both arms are shown the campaign's items while it runs: the treated half
+ * at the discount, the control half at full price. The randomised contrast is therefore the
+ * discount alone, and purchases respond to it per the user's hidden discount type
+ * (discount-response.ts): an uplift-modelling dataset with a known answer.
  */
 import { DAY_MS } from '../clock/clock';
 import type { CampaignRow, ExposureRow } from '../ingest/rows';
@@ -22,12 +23,14 @@ export interface Campaigns {
   /** Item indices per campaign. */
   items: Int32Array[];
   /**
-   * Treated assignments per user, ascending by time: campaigns
-   * treatedCampaign[treatedStart[u] .. treatedStart[u + 1]), shown at treatedAt[...].
+   * Assignments per user, ascending by time: campaigns
+   * assignedCampaign[assignedStart[u] .. assignedStart[u + 1]), first shown at
+   * assignedAt[...], treated when assignedTreated[...] is 1.
    */
-  treatedStart: Int32Array;
-  treatedCampaign: Int32Array;
-  treatedAt: Float64Array;
+  assignedStart: Int32Array;
+  assignedCampaign: Int32Array;
+  assignedAt: Float64Array;
+  assignedTreated: Uint8Array;
 }
 
 export interface CampaignsInput {
@@ -84,33 +87,36 @@ export function generateCampaigns(pop: Population, cat: Catalog, input: Campaign
   }
 
   const exposures: ExposureRow[] = [];
-  const perUser: Array<Array<[number, number]> | undefined> = new Array(pop.n);
+  const perUser: Array<Array<[number, number, number]> | undefined> = new Array(pop.n);
   rows.forEach((c, ci) => {
     for (let u = 0; u < pop.n; u++) {
       if (pop.createdAt[u] >= c.startAt || !rng.bernoulli(share)) continue;
       const treated = rng.bernoulli(0.5);
       const at = Math.floor(c.startAt + rng.uniform() * Math.min(DAY_MS, c.endAt - c.startAt));
       exposures.push({ campaignId: c.id, userId: pop.ids[u], at, treated });
-      if (treated) (perUser[u] ??= []).push([ci, at]);
+      (perUser[u] ??= []).push([ci, at, treated ? 1 : 0]);
     }
   });
-  const treatedStart = new Int32Array(pop.n + 1);
+  const assignedStart = new Int32Array(pop.n + 1);
   const flatC: number[] = [];
   const flatAt: number[] = [];
+  const flatT: number[] = [];
   for (let u = 0; u < pop.n; u++) {
     const list = perUser[u];
     if (list) {
       list.sort((a, b) => a[1] - b[1]);
-      for (const [ci, at] of list) {
+      for (const [ci, at, treated] of list) {
         flatC.push(ci);
         flatAt.push(at);
+        flatT.push(treated);
       }
     }
-    treatedStart[u + 1] = flatC.length;
+    assignedStart[u + 1] = flatC.length;
   }
   return {
     rows, exposures, items,
     startAt: Float64Array.from(startAt), endAt: Float64Array.from(endAt), discount: Float64Array.from(discount),
-    treatedStart, treatedCampaign: Int32Array.from(flatC), treatedAt: Float64Array.from(flatAt),
+    assignedStart, assignedCampaign: Int32Array.from(flatC), assignedAt: Float64Array.from(flatAt),
+    assignedTreated: Uint8Array.from(flatT),
   };
 }

@@ -56,10 +56,10 @@ export function generateWorld(opts: WorldOptions, progress?: Progress): World {
   const startMs = cutoffMs - historyDays * DAY_MS;
   const sizes = worldSizes(opts.users, historyDays);
   const stream = (label: string) => Rng.derive(seed, label);
-  const stage = (label: string, total?: number) => progress?.phase(`world: ${label}`, total);
+  const stage = (label: string) => progress?.phase(`world: ${label}`, 0);
   const rows = emptyRows();
 
-  stage('users', opts.users);
+  stage('users');
   const genres = genreCentroids(stream('genres'));
   const pop = generatePopulation({ users: opts.users, communities: sizes.communities, startMs, cutoffMs, genreCentroid: genres }, stream('users'));
   rows.users = pop.rows;

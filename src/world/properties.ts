@@ -18,7 +18,7 @@ export interface DegreeStats {
 
 /** Friend-degree statistics over all users (blocked friendships count: they are still edges). */
 export function degreeStats(rows: Pick<GraphRows, 'users' | 'friendships'>): DegreeStats {
-  const deg = degrees(rows).deg;
+  const { deg } = adjacency(rows);
   const sorted = Float64Array.from(deg).sort();
   const n = sorted.length;
   if (n === 0) return { median: 0, max: 0, mean: 0, ratioMaxToMedian: NaN };
@@ -31,12 +31,12 @@ export function degreeStats(rows: Pick<GraphRows, 'users' | 'friendships'>): Deg
 
 export interface ClusteringStats {
   /** Mean local clustering coefficient over all users (degree < 2 counts as 0, as networkx does). */
-  averageClustering: number;
+  average: number;
   /**
    * Expected clustering of a configuration-model graph with the same degree sequence:
    * (<k²> − <k>)² / (N <k>³) (Newman, "The structure and function of complex networks", 2003, eq. 3.4).
    */
-  expectedRandom: number;
+  randomExpected: number;
   ratio: number;
 }
 
@@ -52,11 +52,11 @@ export function clustering(rows: Pick<GraphRows, 'users' | 'friendships'>): Clus
     k2 += k * k;
     if (k >= 2) sumC += (2 * tri[u]) / (k * (k - 1));
   }
-  const averageClustering = n > 0 ? sumC / n : 0;
+  const average = n > 0 ? sumC / n : 0;
   const m1 = k1 / n;
   const m2 = k2 / n;
-  const expectedRandom = m1 > 0 ? (m2 - m1) ** 2 / (n * m1 ** 3) : 0;
-  return { averageClustering, expectedRandom, ratio: expectedRandom > 0 ? averageClustering / expectedRandom : Infinity };
+  const randomExpected = m1 > 0 ? (m2 - m1) ** 2 / (n * m1 ** 3) : 0;
+  return { average, randomExpected, ratio: randomExpected > 0 ? average / randomExpected : Infinity };
 }
 
 /**
@@ -101,17 +101,6 @@ interface Adjacency {
   nbr: Int32Array;
 }
 
-function degrees(rows: Pick<GraphRows, 'users' | 'friendships'>): { index: Map<string, number>; deg: Int32Array } {
-  const index = new Map<string, number>();
-  rows.users.forEach((u, i) => index.set(u.id, i));
-  const deg = new Int32Array(rows.users.length);
-  for (const f of rows.friendships) {
-    deg[userIndex(index, f.a)]++;
-    deg[userIndex(index, f.b)]++;
-  }
-  return { index, deg };
-}
-
 /** CSR adjacency over users; `keep` filters friendships (e.g. drop blocked ones). */
 function adjacency(
   rows: Pick<GraphRows, 'users' | 'friendships'>,
@@ -148,13 +137,16 @@ function userIndex(index: Map<string, number>, id: string): number {
 }
 
 export interface SocialLiftOptions {
-  /** Above this many user–item pairs, a uniform random sample of this size is measured. */
+  /**
+   * Above this many user–item pairs, a uniform random sample of this size is measured
+   * (default 2M: all pairs up to ~10k users, 8+ supported deciles at 100k).
+   */
   maxPairs?: number;
-  /** Seed of that sample. */
+  /** Seed of that sample (default 1). */
   seed?: number;
-  /** A decile counts only with at least this many pairs in each arm … */
+  /** A decile counts only with at least this many pairs in each arm (default 100) … */
   minPairs?: number;
-  /** … and at least this many purchases over both arms. */
+  /** … and at least this many purchases over both arms (default 30; fewer is noise, not signal). */
   minBuys?: number;
 }
 
@@ -190,9 +182,9 @@ export function socialLift(
   truth: WorldTruth,
   options: SocialLiftOptions = {},
 ): SocialLift {
-  const maxPairs = options.maxPairs ?? 400_000;
+  const maxPairs = options.maxPairs ?? 2_000_000;
   const minPairs = options.minPairs ?? 100;
-  const minBuys = options.minBuys ?? 10;
+  const minBuys = options.minBuys ?? 30;
   const { n, index, offsets, nbr } = adjacency(rows, (f) => !f.blocked);
   const itemIndex = new Map<string, number>();
   rows.items.forEach((it, i) => itemIndex.set(it.id, i));
