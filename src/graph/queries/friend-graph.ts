@@ -26,7 +26,8 @@ export interface FriendGraph {
 /** Keyset page of a dataset's user ids: equality on dataset + range on id, both served by the (dataset, id) index. */
 export const FRIEND_GRAPH_USERS = defineQuery(
   'friendGraphUsers',
-  `MATCH (u:User {dataset: $ds}) WHERE u.id > $after
+  `MATCH (u:User) USING INDEX u:User(dataset, id)
+   WHERE u.dataset = $ds AND u.id > $after
    RETURN u.id AS id ORDER BY u.id LIMIT toInteger($limit)`,
   { ds: 'demo', after: '', limit: 10_000 },
 );
@@ -38,9 +39,9 @@ export const FRIEND_GRAPH_USERS = defineQuery(
 export const FRIEND_GRAPH_EDGES = defineQuery(
   'friendGraphEdges',
   `UNWIND $ids AS id
-   MATCH (u:User {dataset: $ds, id: id})-[f:FRIEND]->(v:User)
-   WHERE NOT coalesce(f.blocked, false) AND v.dataset = $ds
-   RETURN u.id AS a, v.id AS b`,
+   MATCH (u:User {dataset: $ds, id: id})-[f:FRIEND]->(v:User) USING INDEX u:User(dataset, id)
+   WHERE NOT coalesce(f.blocked, false)
+   RETURN u.id AS a, v.id AS b, v.dataset AS vds`,
   { ds: 'demo', ids: ['u1'] },
 );
 
@@ -48,9 +49,9 @@ export const FRIEND_GRAPH_EDGES = defineQuery(
 export const FRIEND_GRAPH_WEIGHTED_EDGES = defineQuery(
   'friendGraphWeightedEdges',
   `UNWIND $ids AS id
-   MATCH (u:User {dataset: $ds, id: id})-[f:FRIEND]->(v:User)
-   WHERE NOT coalesce(f.blocked, false) AND v.dataset = $ds
-   RETURN u.id AS a, v.id AS b, COUNT { (u)-[:INTERACTED]-(v) } AS days`,
+   MATCH (u:User {dataset: $ds, id: id})-[f:FRIEND]->(v:User) USING INDEX u:User(dataset, id)
+   WHERE NOT coalesce(f.blocked, false)
+   RETURN u.id AS a, v.id AS b, v.dataset AS vds, COUNT { (u)-[:INTERACTED]-(v) } AS days`,
   { ds: 'demo', ids: ['u1'] },
 );
 

@@ -2,6 +2,7 @@
  * Imports every query module so that each one's statements are registered (the EXPLAIN
  * test plans all of them). Add new query modules here.
  */
+import './export';
 import './fingerprint';
 import './items';
 import './neighborhood';

@@ -1,5 +1,7 @@
 import type { GraphClient } from '../../../src/graph/graph-client';
 import { registeredQueries } from '../../../src/graph/queries';
+// Statements built outside src/graph/queries register themselves on import too.
+import '../../../src/ingest/import-runs';
 import { testGraph } from '../../support/graph';
 
 interface PlanNode {
