@@ -23,7 +23,15 @@ export interface FriendGraph {
   edges: number;
 }
 
-/** Keyset page of a dataset's user ids: equality on dataset + range on id, both served by the (dataset, id) index. */
+/*
+ * Every statement pins the unique (dataset, id) index with a hint. Without it, on a
+ * store whose statistics are stale or near empty (a fresh test server, a new dataset),
+ * the planner prefers the per-label `dataset` index and filters on id: one seek per id
+ * that reads the whole dataset, quadratic on 100k users. The hint costs nothing when
+ * the planner would have chosen the index anyway.
+ */
+
+/** Keyset page of a dataset's user ids: equality on dataset + range on id, one index seek. */
 export const FRIEND_GRAPH_USERS = defineQuery(
   'friendGraphUsers',
   `MATCH (u:User) USING INDEX u:User(dataset, id)
@@ -34,7 +42,10 @@ export const FRIEND_GRAPH_USERS = defineQuery(
 
 /**
  * Unblocked friendships stored from a page of users (each stored once, so reading the
- * outgoing side of every user reads each friendship once).
+ * outgoing side of every user reads each friendship once). The far end's dataset is
+ * returned rather than matched: a `v.dataset = $ds` predicate invites the planner to
+ * start from the dataset index on v; the loader never links datasets, and the caller
+ * drops any such edge.
  */
 export const FRIEND_GRAPH_EDGES = defineQuery(
   'friendGraphEdges',
@@ -91,6 +102,7 @@ export async function readFriendGraph(graph: GraphClient, o: ReadFriendGraphOpti
   for (let i = 0; i < ids.length; i += batch) {
     const rows = await graph.query(statement.cypher, { ds: o.dataset, ids: ids.slice(i, i + batch) });
     for (const r of rows) {
+      if (r.vds !== o.dataset) continue;
       const a = index.get(String(r.a));
       const b = index.get(String(r.b));
       if (a === undefined || b === undefined) continue; // created after the id pass

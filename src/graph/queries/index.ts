@@ -6,6 +6,8 @@ import './export';
 import './fingerprint';
 import './items';
 import './neighborhood';
+import './embeddings';
+import './models';
 import './stats';
 import './users';
 export { registeredQueries } from './query';

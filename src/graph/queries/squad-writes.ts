@@ -23,8 +23,8 @@ export const DELETE_DETECTED_SQUADS = defineQuery(
 );
 
 /**
- * Creates a batch of DETECTED squads and links their members (looked up by the
- * (dataset, id) index). A member id with no user is skipped, not an error: the caller
+ * Creates a batch of DETECTED squads and links their members, looked up by the unique
+ * (dataset, id) index (pinned by a hint: see friend-graph.ts for why). A member id with no user is skipped, not an error: the caller
  * read the ids from the same dataset moments before. `$run` null leaves `importRun`
  * absent (squads detected outside an import belong to no run).
  */
