@@ -1,0 +1,65 @@
+import path from 'node:path';
+import { clockFromConfig } from '../clock/clock';
+import { loadConfig, PROJECT_ROOT } from '../config/config';
+import { ArtifactStore } from '../embeddings/artifact-store';
+import { ModelRegistry } from '../embeddings/registry';
+import { BadInputError } from '../errors/errors';
+import { connectGraph } from '../graph/connect';
+import { MIGRATIONS_DIR } from '../graph/migrations';
+import { runMigrations } from '../graph/migrations/migration-runner';
+import { consoleLogger } from '../logging/logger';
+import { parseArgs, runCli } from './args';
+
+export const ARTIFACTS_DIR = path.join(PROJECT_ROOT, 'graph-models', 'artifacts');
+
+/**
+ * `npm run models -- list [--model M]`
+ * `npm run models -- activate --model M --version V [--dataset D]`
+ * `npm run models -- rollback --model M [--dataset D]`
+ * `npm run models -- status --model M [--dataset D]`
+ */
+runCli(async () => {
+  const [command, ...rest] = process.argv.slice(2);
+  const args = parseArgs(rest, { model: 'value', version: 'value', dataset: 'value' });
+  const config = loadConfig(process.env);
+  const logger = consoleLogger(config.logLevel, 'models');
+  const store = new ArtifactStore(ARTIFACTS_DIR);
+  const dataset = args.values.dataset ?? config.dataset;
+  if (command === 'list') {
+    for (const a of store.list(args.values.model)) {
+      const m = a.manifest;
+      console.log(`${a.model}/${a.version}  ${m.kind} ${m.dimension}-d ${m.similarity}  trained on "${m.dataset}"  seq ${m.seq}  ${JSON.stringify(m.metrics.headline ?? {})}`);
+    }
+    return;
+  }
+  const model = args.values.model;
+  if (!model) throw new BadInputError('--model is required');
+  const graph = await connectGraph(config, logger);
+  try {
+    await runMigrations({ graph, dir: MIGRATIONS_DIR, clock: clockFromConfig(config), logger });
+    const registry = new ModelRegistry({ graph, store, clock: clockFromConfig(config), logger });
+    switch (command) {
+      case 'activate': {
+        const version = args.values.version;
+        if (!version) throw new BadInputError('--version is required');
+        await registry.activate(dataset, model, version);
+        console.log(`active: ${model}/${version} on "${dataset}"`);
+        break;
+      }
+      case 'rollback': {
+        const ref = await registry.rollback(dataset, model);
+        console.log(`rolled back: ${model}/${ref.version} is active on "${dataset}"`);
+        break;
+      }
+      case 'status': {
+        const a = await registry.active(dataset, model);
+        console.log(a ? `active: ${model}/${a.version} (${a.dimension}-d ${a.similarity}) since ${new Date(a.activatedAt).toISOString()}` : `no ${model} model active on "${dataset}"`);
+        break;
+      }
+      default:
+        throw new BadInputError(`unknown command ${JSON.stringify(command)}; use list, activate, rollback or status`);
+    }
+  } finally {
+    await graph.close();
+  }
+});
