@@ -15,11 +15,10 @@
  * is O(|E|), so 100k nodes / 300k edges take tens of milliseconds per sweep.
  *
  * Communities found that way are sized by the graph's structure, not by what a friend
- * group is, so `squadsFromCommunities` reshapes them: split into connected pieces, keep
- * pieces of `minSize..maxSize`, re-run propagation on the induced subgraph of larger
- * pieces (recursively, up to `maxDepth`), and carve what still will not split into dense
- * cores by greedy peeling. Everything is a function of (graph, seed): no clock, no I/O,
- * no `Math.random`.
+ * group is, so `squadsFromCommunities` reshapes them: split them into connected pieces,
+ * re-run propagation on the induced subgraph of pieces above `maxSize` (recursively, up
+ * to `maxDepth`), then carve every piece into dense cores of `minSize..maxSize` by greedy
+ * peeling. Everything is a function of (graph, seed): no clock, no I/O, no `Math.random`.
  */
 import { Rng } from '../world/prng';
 
@@ -147,17 +146,21 @@ export const DEFAULT_MIN_LINK_SHARE = 0.5;
  * Turns communities into squads. Contract:
  * - every squad has `minSize..maxSize` distinct nodes of `g`, sorted ascending;
  * - squads are disjoint; nodes in no squad are simply left out (isolated users, pairs,
- *   the fringe of a big community that peeling could not place);
- * - every squad induces a connected subgraph of `g`, and lies within one community of
- *   `labels` (split further, never merged);
+ *   the loose fringe of a community);
+ * - every squad is dense and connected: in the order members joined it, each one is
+ *   linked to at least `minLinkShare` of those before it (and to at least one);
+ * - every squad lies within one community of `labels` (split further, never merged);
  * - squads are ordered by their smallest member;
  * - the result is a function of (g, labels, options): same inputs, same squads.
  *
- * How: each community is split into connected pieces. A piece of `minSize..maxSize`
- * nodes is a squad; a smaller one is dropped; a larger one is re-run through label
- * propagation on its induced subgraph (a seed derived from `seed`, the depth and the
- * piece), recursing into the parts while it splits and `maxDepth` allows, and otherwise
- * peeled into dense cores (`denseCores`).
+ * How: each community is split into connected pieces; pieces below `minSize` are
+ * dropped. A piece above `maxSize` is re-run through label propagation on its induced
+ * subgraph (seed derived from `seed`, the depth and the piece), recursing into the parts
+ * while it splits and `maxDepth` allows. Every piece that ends there is carved into dense
+ * cores (`denseCores`): a clique comes out whole, a sparse piece loses its fringe. The
+ * carving is what makes squads friend groups rather than just communities: propagation
+ * alone happily keeps trees and chains (on the synthetic world, ~40% of member pairs
+ * linked without it, ~75% with it).
  */
 export function squadsFromCommunities(g: CsrGraph, labels: Int32Array, o: SquadOptions): Int32Array[] {
   const n = checkCsr(g);
@@ -177,12 +180,8 @@ export function squadsFromCommunities(g: CsrGraph, labels: Int32Array, o: SquadO
 
   const visit = (members: Int32Array, depth: number): void => {
     if (members.length < minSize) return;
-    if (members.length <= maxSize) {
-      squads.push(members);
-      return;
-    }
     const sub = inducedSubgraph(g, members, scratch);
-    if (depth < maxDepth) {
+    if (members.length > maxSize && depth < maxDepth) {
       const seed = Rng.derive(o.seed, `split/${depth}/${members[0]}/${members.length}`).nextU32();
       const lp = propagateLabels(sub, { seed, ...(o.maxIterations ? { maxIterations: o.maxIterations } : {}) });
       const parts = groupsOf(sub, lp.labels);

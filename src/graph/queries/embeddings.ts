@@ -15,7 +15,7 @@ const writeQuery = (label: EmbeddedLabel): QueryDef =>
   defineQuery(
     `writeEmbeddings${label}`,
     `UNWIND $rows AS r
-     MATCH (n:${label} {dataset: $ds, id: r.id})
+     MATCH (n:${label} {dataset: $ds, id: r.id}) USING INDEX n:${label}(dataset, id)
      WITH n, r WHERE coalesce(n.embeddingSeq, -1) <= $seq
      SET n.embedding = r.e, n.embeddingVersion = $version, n.embeddingSeq = $seq
      RETURN count(n) AS written`,

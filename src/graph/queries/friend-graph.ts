@@ -81,7 +81,7 @@ export interface ReadFriendGraphOptions {
  * server's timeout; the price is that the pages are not one snapshot: a friendship whose
  * endpoint was created after the id pass is skipped. Run it on a loaded (READY) dataset.
  */
-export async function readFriendGraph(graph: GraphClient, o: ReadFriendGraphOptions): Promise<FriendGraph> {
+export async function readFriendGraph(graph: Pick<GraphClient, 'query'>, o: ReadFriendGraphOptions): Promise<FriendGraph> {
   const batch = o.batchSize ?? 5000;
   const weighted = o.weights ?? true;
   const ids: string[] = [];

@@ -67,7 +67,7 @@ export interface ReplaceSquadsStats {
  * an EXPLICIT squad whose id is `ds<n>` would collide (the synthetic world and the
  * importer never use that prefix).
  */
-export async function replaceDetectedSquads(graph: GraphClient, o: ReplaceSquadsOptions): Promise<ReplaceSquadsStats> {
+export async function replaceDetectedSquads(graph: Pick<GraphClient, 'write'>, o: ReplaceSquadsOptions): Promise<ReplaceSquadsStats> {
   const batch = o.batchSize ?? 1000;
   let deleted = 0;
   for (;;) {
