@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Clock } from '../clock/clock';
+import { fixedClock, type Clock } from '../clock/clock';
+import { detectSquads } from '../communities/detect-squads';
 import type { GraphClient } from '../graph/graph-client';
 import type { Logger } from '../logging/logger';
 import type { Progress } from '../logging/progress';
@@ -58,6 +59,9 @@ export async function seedWorld(o: SeedOptions): Promise<SeedResult> {
     ...(o.progress ? { progress: o.progress } : {}),
     ...(o.shouldStop ? { shouldStop: o.shouldStop } : {}),
   });
+  // Detected squads are part of the world's graph; stamped at the cutoff so the same seed
+  // gives the same graph whenever it is loaded.
+  await detectSquads({ graph: o.graph, dataset: o.dataset, clock: fixedClock(cutoff), logger: o.logger, seed: o.seed, importRun: stats.importRun });
   fs.mkdirSync(o.truthDir, { recursive: true });
   const truthFile = truthFilePath(o.truthDir, o.dataset);
   await writeTruthFile(truthFile, world.truth);
