@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { clockFromConfig } from '../clock/clock';
-import { loadConfig, PROJECT_ROOT } from '../config/config';
-import { ArtifactStore } from '../embeddings/artifact-store';
+import { loadConfig } from '../config/config';
+import { ARTIFACTS_DIR, ArtifactStore } from '../embeddings/artifact-store';
 import { ModelRegistry } from '../embeddings/registry';
 import { BadInputError } from '../errors/errors';
 import { connectGraph } from '../graph/connect';
@@ -9,8 +8,6 @@ import { MIGRATIONS_DIR } from '../graph/migrations';
 import { runMigrations } from '../graph/migrations/migration-runner';
 import { consoleLogger } from '../logging/logger';
 import { parseArgs, runCli } from './args';
-
-export const ARTIFACTS_DIR = path.join(PROJECT_ROOT, 'graph-models', 'artifacts');
 
 /**
  * `npm run models -- list [--model M]`

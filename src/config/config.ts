@@ -32,6 +32,7 @@ const envSchema = z.object({
   GIFTGRAPH_SEED: z.coerce.number().int().default(42),
   GIFTGRAPH_TRUTH_DIR: z.string().default(path.join(PROJECT_ROOT, 'var', 'truth')),
   GIFTGRAPH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  GIFTGRAPH_TF_REQUIRE_NATIVE: z.enum(['0', '1']).default('0'),
 });
 
 export type LogLevel = z.infer<typeof envSchema>['GIFTGRAPH_LOG_LEVEL'];
@@ -63,6 +64,8 @@ export interface Config {
   seed: number;
   truthDir: string;
   logLevel: LogLevel;
+  /** Fail instead of falling back when native TensorFlow (tfjs-node) does not load. */
+  tfRequireNative: boolean;
 }
 
 export class ConfigError extends Error {
@@ -99,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seed: e.GIFTGRAPH_SEED,
     truthDir: path.resolve(e.GIFTGRAPH_TRUTH_DIR),
     logLevel: e.GIFTGRAPH_LOG_LEVEL,
+    tfRequireNative: e.GIFTGRAPH_TF_REQUIRE_NATIVE === '1',
   };
 }
 
@@ -120,4 +124,5 @@ export const ENV_DOCS: ReadonlyArray<{ name: keyof z.infer<typeof envSchema>; de
   { name: 'GIFTGRAPH_SEED', default: '42', doc: 'Random seed of the demo world.' },
   { name: 'GIFTGRAPH_TRUTH_DIR', default: 'var/truth', doc: "Where the synthetic world's hidden truths are written (never into Neo4j)." },
   { name: 'GIFTGRAPH_LOG_LEVEL', default: 'info', doc: 'debug, info, warn, error or silent.' },
+  { name: 'GIFTGRAPH_TF_REQUIRE_NATIVE', default: '0', doc: 'Set to 1 to fail instead of falling back to WASM/CPU when native TensorFlow does not load (CI sets it once `npm run tf:native` works).' },
 ];

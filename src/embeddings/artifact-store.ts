@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { PROJECT_ROOT } from '../config/config';
 import { parseManifest, type Manifest } from './manifest';
+
+/** Where trained artifacts live in the repository. */
+export const ARTIFACTS_DIR = path.join(PROJECT_ROOT, 'graph-models', 'artifacts');
 
 /**
  * Trained artifacts on disk: `<root>/<model>/<version>/` holding manifest.json, the

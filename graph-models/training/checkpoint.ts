@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { LoopState } from './fit-loop';
+
+/**
+ * A resumable checkpoint: `state.json` (loop state, shapes, the run's options) and two
+ * weight files, `current.bin` and `best.bin` (Float32 arrays back to back). Written to a
+ * temp name and renamed, so a run killed mid-write leaves the previous checkpoint whole.
+ */
+export interface Checkpoint {
+  state: LoopState;
+  current: Float32Array[];
+  best: Float32Array[] | null;
+  /** Options of the run that wrote it: a resume with different options is refused. */
+  options: Record<string, unknown>;
+}
+
+export function writeCheckpoint(dir: string, c: Checkpoint): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const put = (name: string, arrays: Float32Array[]) => {
+    const tmp = path.join(dir, `${name}.tmp`);
+    const fd = fs.openSync(tmp, 'w');
+    for (const a of arrays) fs.writeSync(fd, Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+    fs.closeSync(fd);
+    fs.renameSync(tmp, path.join(dir, name));
+  };
+  put('current.bin', c.current);
+  if (c.best) put('best.bin', c.best);
+  const meta = { state: c.state, lengths: c.current.map((a) => a.length), hasBest: c.best !== null, options: c.options };
+  fs.writeFileSync(path.join(dir, 'state.json.tmp'), JSON.stringify(meta));
+  fs.renameSync(path.join(dir, 'state.json.tmp'), path.join(dir, 'state.json'));
+}
+
+export function readCheckpoint(dir: string): Checkpoint | null {
+  const file = path.join(dir, 'state.json');
+  if (!fs.existsSync(file)) return null;
+  const meta = JSON.parse(fs.readFileSync(file, 'utf8')) as { state: LoopState; lengths: number[]; hasBest: boolean; options: Record<string, unknown> };
+  const read = (name: string): Float32Array[] => {
+    const buf = fs.readFileSync(path.join(dir, name));
+    const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+    let o = 0;
+    return meta.lengths.map((n) => {
+      const a = all.slice(o, o + n);
+      o += n;
+      return a;
+    });
+  };
+  return { state: meta.state, current: read('current.bin'), best: meta.hasBest ? read('best.bin') : null, options: meta.options };
+}

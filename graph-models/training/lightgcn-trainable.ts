@@ -1,0 +1,86 @@
+import * as tf from '@tensorflow/tfjs';
+import { LightGcn, type LightGcnConfig } from '../encoders/lightgcn';
+import { SeededRandom } from '../layers/seeded-random';
+import type { Csr } from '../evaluation/interactions';
+import { evaluateRanking } from '../evaluation/ranking-metrics';
+import { writeCheckpoint } from './checkpoint';
+import type { Trainable } from './fit-loop';
+
+export interface LightGcnTrainOptions {
+  model: LightGcnConfig;
+  /** Adam learning rate (LightGCN's code: 1e-3). */
+  lr: number;
+  /** BPR batch size (LightGCN's code: 2048). */
+  batchSize: number;
+  /** L2 on the batch's E^(0) rows (1e-4). */
+  l2: number;
+  seed: number;
+  /** Validation metric cut-off (Recall@K on the validation split). */
+  validK: number;
+  checkpointDir: string | null;
+  /** Recorded in checkpoints; a resume with different options is refused. */
+  runOptions: Record<string, unknown>;
+}
+
+/**
+ * LightGCN (or SocialLGN with `model.social`) as a Trainable for the fit loop:
+ * epochs of nnz / batchSize BPR steps with Adam, validated by Recall@K on the held-out
+ * validation pairs with the training pairs excluded from ranking.
+ */
+export function lightGcnTrainable(
+  train: Csr,
+  valid: Csr,
+  social: Csr | null,
+  o: LightGcnTrainOptions,
+): { trainable: Trainable; model: LightGcn; dispose: () => void } {
+  const model = new LightGcn(o.model, {
+    interactions: { offsets: train.offsets, targets: train.items },
+    ...(social ? { social: { offsets: social.offsets, targets: social.items } } : {}),
+  });
+  const optimizer = tf.train.adam(o.lr);
+  const nnz = train.items.length;
+  const stepsPerEpoch = Math.max(1, Math.ceil(nnz / o.batchSize));
+  let rng = new SeededRandom(o.seed);
+  let rngEpoch = 0;
+  const trainable: Trainable = {
+    stepsPerEpoch,
+    examplesPerStep: o.batchSize,
+    step(epoch) {
+      // One random stream per epoch (seed + epoch): a resumed run samples what the
+      // uninterrupted run would have sampled from that epoch on.
+      if (epoch !== rngEpoch) {
+        rng = new SeededRandom(o.seed + epoch * 7919);
+        rngEpoch = epoch;
+      }
+      return model.trainStep(optimizer, model.sampleBatch(o.batchSize, rng), o.l2);
+    },
+    validate() {
+      const r = evaluateRanking({ train, test: valid, scorer: (u, out) => model.scoreUsers(u, out), ks: [o.validK] });
+      return r.recall[o.validK]!;
+    },
+    snapshot() {
+      return model.getWeights().map((w) => (w.dataSync() as Float32Array).slice());
+    },
+    restore(weights) {
+      const tensors = weights.map((w, i) => tf.tensor(w, model.getWeights()[i]!.shape));
+      model.setWeights(tensors);
+      tf.dispose(tensors);
+    },
+    ...(o.checkpointDir
+      ? {
+          async checkpoint(state, best) {
+            writeCheckpoint(o.checkpointDir!, { state, current: trainable.snapshot(), best, options: o.runOptions });
+          },
+        }
+      : {}),
+  };
+  rng = new SeededRandom(o.seed);
+  return {
+    trainable,
+    model,
+    dispose: () => {
+      optimizer.dispose();
+      model.dispose();
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import type { HeteroGraph } from '../../src/features/hetero-graph';
+import type { InteractionSplit } from '../../src/features/splits';
+import { runBaselines, type BaselineRow } from '../baselines/report';
+import { csrFromPairs, coldStartUsers, type Csr } from '../evaluation/interactions';
+import { PUBLISHED, type PublishedFigure } from '../evaluation/published';
+import { evaluateRanking, type RankingReport } from '../evaluation/ranking-metrics';
+import type { LightGcn, SocialMode } from '../encoders/lightgcn';
+import { readCheckpoint } from './checkpoint';
+import { fit, type EpochRecord, type FitResult } from './fit-loop';
+import { lightGcnTrainable } from './lightgcn-trainable';
+
+export interface CollaborativeOptions {
+  dataset: string;
+  social: SocialMode;
+  dim: number;
+  layers: number;
+  lr: number;
+  batchSize: number;
+  l2: number;
+  seed: number;
+  maxEpochs: number;
+  evalEvery: number;
+  patience: number;
+  timeBudgetMs: number;
+  checkpointDir: string | null;
+  resume: boolean;
+  /** Which baselines to fit on the same split; BPR-MF is the slow one. */
+  baselines: { itemKnn: boolean; bprMf: boolean; social: boolean } | false;
+  onEpoch?: (r: EpochRecord & { best: number; bestEpoch: number }) => void;
+  onStep?: (epoch: number, step: number, loss: number, examplesPerSec: number) => void;
+  log?: (line: string) => void;
+}
+
+export interface CollaborativeReport {
+  model: string;
+  split: { kind: string; users: number; items: number; train: number; valid: number; test: number; testUsers: number };
+  fit: { stopped: FitResult['stopped']; epochs: number; bestEpoch: number; bestValidRecall20: number; ms: number; history: EpochRecord[] };
+  test: RankingReport;
+  coldStartUsers: RankingReport;
+  baselines: BaselineRow[];
+  published: PublishedFigure[];
+}
+
+/** The CSR views of a split the evaluator, the baselines and LightGCN share. */
+export function splitCsrs(split: InteractionSplit, g: HeteroGraph): { train: Csr; valid: Csr; trainAll: Csr; test: Csr; social: Csr | null } {
+  const U = g.nodes.user.ids.length;
+  const I = g.nodes.item.ids.length;
+  const concat = (a: Int32Array, b: Int32Array) => {
+    const out = new Int32Array(a.length + b.length);
+    out.set(a);
+    out.set(b, a.length);
+    return out;
+  };
+  const friend = g.relations.friend;
+  const social = friend && friend.targets.length ? socialCsr(U, friend.offsets, friend.targets) : null;
+  return {
+    train: csrFromPairs(U, I, split.train.users, split.train.items),
+    valid: csrFromPairs(U, I, split.valid.users, split.valid.items),
+    trainAll: csrFromPairs(U, I, concat(split.train.users, split.valid.users), concat(split.train.items, split.valid.items)),
+    test: csrFromPairs(U, I, split.test.users, split.test.items),
+    social,
+  };
+}
+
+function socialCsr(U: number, offsets: Int32Array, targets: Int32Array): Csr {
+  const us: number[] = [];
+  for (let u = 0; u < U; u++) for (let e = offsets[u]!; e < offsets[u + 1]!; e++) us.push(u);
+  return csrFromPairs(U, U, Int32Array.from(us), targets);
+}
+
+/**
+ * Trains LightGCN (social: 'none') or its social variant on a split with early stopping on
+ * validation Recall@20, then reads the test split ONCE with the selected weights, and
+ * fits the baselines on the same split. The ranking excludes each user's train items
+ * (train + validation pairs: the published train split).
+ */
+export async function trainCollaborative(
+  split: InteractionSplit,
+  g: HeteroGraph,
+  o: CollaborativeOptions,
+): Promise<{ report: CollaborativeReport; model: LightGcn; dispose: () => void }> {
+  const c = splitCsrs(split, g);
+  const runOptions = { social: o.social, dim: o.dim, layers: o.layers, lr: o.lr, batchSize: o.batchSize, l2: o.l2, seed: o.seed };
+  const { trainable, model, dispose } = lightGcnTrainable(c.train, c.valid, o.social === 'none' ? null : c.social, {
+    model: { numUsers: c.train.numUsers, numItems: c.train.numItems, dim: o.dim, numLayers: o.layers, social: o.social, seed: o.seed },
+    lr: o.lr,
+    batchSize: o.batchSize,
+    l2: o.l2,
+    seed: o.seed,
+    validK: 20,
+    checkpointDir: o.checkpointDir,
+    runOptions,
+  });
+  const ckpt = o.resume && o.checkpointDir ? readCheckpoint(o.checkpointDir) : null;
+  if (o.resume && ckpt) {
+    if (JSON.stringify(ckpt.options) !== JSON.stringify(runOptions)) {
+      throw new Error(`--resume: the checkpoint in ${o.checkpointDir} was written with ${JSON.stringify(ckpt.options)}, not ${JSON.stringify(runOptions)}`);
+    }
+    trainable.restore(ckpt.current);
+    o.log?.(`resuming from epoch ${ckpt.state.epoch} (best validation R@20 ${ckpt.state.bestMetric.toFixed(4)} at epoch ${ckpt.state.bestEpoch})`);
+  }
+  const result = await fit(trainable, {
+    maxEpochs: o.maxEpochs,
+    evalEvery: o.evalEvery,
+    patience: o.patience,
+    timeBudgetMs: o.timeBudgetMs,
+    ...(ckpt && o.resume ? { resumeFrom: { ...ckpt.state, best: ckpt.best } } : {}),
+    ...(o.onEpoch ? { onEpoch: o.onEpoch } : {}),
+    ...(o.onStep ? { onStep: o.onStep } : {}),
+  });
+  const scorer = (u: Int32Array, out?: Float32Array) => model.scoreUsers(u, out);
+  const test = evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20] });
+  const cold = evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20], subset: coldStartUsers(c.trainAll, 5) });
+  const baselines = o.baselines
+    ? runBaselines({
+        train: c.trainAll,
+        test: c.test,
+        ks: [10, 20],
+        seed: o.seed,
+        itemKnn: o.baselines.itemKnn ? {} : false,
+        bprMf: o.baselines.bprMf ? {} : false,
+        ...(o.baselines.social && c.social ? { social: c.social } : {}),
+      })
+    : [];
+  const report: CollaborativeReport = {
+    model: o.social === 'none' ? 'lightgcn' : `socialgcn-${o.social}`,
+    split: {
+      kind: split.kind,
+      users: c.train.numUsers,
+      items: c.train.numItems,
+      train: split.train.users.length,
+      valid: split.valid.users.length,
+      test: split.test.users.length,
+      testUsers: test.users,
+    },
+    fit: {
+      stopped: result.stopped,
+      epochs: result.state.epoch,
+      bestEpoch: result.state.bestEpoch,
+      bestValidRecall20: result.state.bestMetric,
+      ms: result.ms,
+      history: result.state.history,
+    },
+    test,
+    coldStartUsers: cold,
+    baselines,
+    published: PUBLISHED[o.dataset] ?? [],
+  };
+  return { report, model, dispose };
+}
