@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { clockFromConfig } from '../clock/clock';
 import { loadConfig, PROJECT_ROOT } from '../config/config';
+import { ARTIFACTS_DIR } from '../embeddings/artifact-store';
 import { BadInputError } from '../errors/errors';
+import { FEATURE_SCHEMA } from '../features/node-features';
 import { loadHeteroGraph } from '../features/load-graph';
 import { splitInteractions } from '../features/splits';
 import { connectGraph } from '../graph/connect';
@@ -10,44 +12,61 @@ import { MIGRATIONS_DIR } from '../graph/migrations';
 import { runMigrations } from '../graph/migrations/migration-runner';
 import { datasetFingerprint } from '../graph/queries/fingerprint';
 import { DATASETS } from '../graph/queries/stats';
+import { truthFilePath } from '../ingest/seed-world';
 import { consoleLogger } from '../logging/logger';
-import { createProgress } from '../logging/progress';
+import { createProgress, type Progress } from '../logging/progress';
 import { initTfBackend } from '../runtime/tf-backend';
-import { ARTIFACTS_DIR } from '../embeddings/artifact-store';
+import type { RankingReport } from '../../graph-models/evaluation/ranking-metrics';
 import { writeArtifactFiles } from '../../graph-models/training/artifact-writer';
+import type { EpochRecord } from '../../graph-models/training/fit-loop';
 import { formatTable, rowFromBaseline, rowFromPublished, rowFromRanking } from '../../graph-models/training/report-format';
 import { trainCollaborative } from '../../graph-models/training/train-collaborative';
-import type { SocialMode } from '../../graph-models/encoders/lightgcn';
-import { intArg, parseArgs, runCli } from './args';
+import { trainInductive } from '../../graph-models/training/train-inductive';
+import { intArg, parseArgs, runCli, type ParsedArgs } from './args';
+
+const MODELS = ['sage', 'lightgcn', 'socialgcn'] as const;
+type ModelName = (typeof MODELS)[number];
 
 /**
- * `npm run train -- --dataset D [--model lightgcn|socialgcn] [--epochs N] [--eval-every K]
- *   [--patience P] [--time-budget 30m] [--resume] [--seed S] [--dim 64] [--layers 3]
- *   [--lr 0.001] [--batch 2048] [--baselines all|fast|none] [--version V]`
+ * `npm run train -- --dataset D --model sage|lightgcn|socialgcn [--epochs N] [--eval-every K]
+ *   [--patience P] [--time-budget 30m] [--resume] [--seed S] [--dim 64] [--lr ...] [--batch ...]
+ *   [--baselines all|fast|none] [--version V]`
  *
- * Exports the dataset from Neo4j, splits it (published split, or by time for a synthetic
- * world), trains with early stopping on validation Recall@20, reads the test split once,
- * fits the baselines on the same split, prints the table beside the published figures,
- * and saves the artifact with its manifest, report and model card under
- * graph-models/artifacts/<model>/<version>/. Checkpoints go to var/checkpoints/<model>-<dataset>/.
+ * Exports the dataset from Neo4j, splits it (its published split, or by time for a
+ * synthetic world), trains with early stopping on validation Recall@20 (checkpoints in
+ * var/checkpoints/<model>-<dataset>/, `--resume` continues, `--time-budget` stops
+ * cleanly), reads the test split once, fits the baselines (and on a synthetic world the
+ * planted-truth oracle) on the same split, prints the table beside published figures and
+ * saves graph-models/artifacts/<model>/<version>/ with manifest, report and model card.
  */
 runCli(async () => {
   const args = parseArgs(process.argv.slice(2), {
-    dataset: 'value', model: 'value', epochs: 'value', 'eval-every': 'value', patience: 'value', 'time-budget': 'value',
-    resume: 'boolean', seed: 'value', dim: 'value', layers: 'value', lr: 'value', batch: 'value', baselines: 'value', version: 'value', l2: 'value',
+    dataset: 'value', model: 'value', epochs: 'value', 'eval-every': 'value', patience: 'value', 'time-budget': 'value', resume: 'boolean',
+    seed: 'value', dim: 'value', layers: 'value', lr: 'value', l2: 'value', batch: 'value', baselines: 'value', version: 'value', fanouts: 'value',
   });
   const config = loadConfig(process.env);
   const logger = consoleLogger(config.logLevel, 'train');
   const dataset = args.values.dataset ?? config.dataset;
-  const modelName = args.values.model ?? 'lightgcn';
-  const social: SocialMode = modelName === 'lightgcn' ? 'none' : modelName === 'socialgcn' ? 'fusion' : badModel(modelName);
-  const seed = intArg(args, 'seed', 2020);
-  const timeBudgetMs = parseDuration(args.values['time-budget'] ?? '0');
+  const model = (args.values.model ?? 'sage') as ModelName;
+  if (!MODELS.includes(model)) throw new BadInputError(`--model must be one of ${MODELS.join(', ')}; got ${JSON.stringify(model)}`);
+  const seed = intArg(args, 'seed', model === 'sage' ? 42 : 2020);
   const baselines = args.values.baselines ?? 'all';
   if (!['all', 'fast', 'none'].includes(baselines)) throw new BadInputError(`--baselines must be all, fast or none; got ${JSON.stringify(baselines)}`);
-  const lr = Number(args.values.lr ?? '0.001');
-  const l2 = Number(args.values.l2 ?? '0.0001');
-  if (!(lr > 0) || !(l2 >= 0)) throw new BadInputError('--lr must be > 0 and --l2 ≥ 0');
+  const common = {
+    dataset,
+    seed,
+    maxEpochs: intArg(args, 'epochs', model === 'sage' ? 20 : 400, 1),
+    evalEvery: intArg(args, 'eval-every', model === 'sage' ? 1 : 5, 1),
+    patience: intArg(args, 'patience', model === 'sage' ? 3 : 10, 1),
+    timeBudgetMs: parseDuration(args.values['time-budget'] ?? '0'),
+    resume: args.flags.has('resume'),
+    checkpointDir: path.join(PROJECT_ROOT, 'var', 'checkpoints', `${model}-${dataset}`),
+    baselines: baselines === 'none' ? (false as const) : { itemKnn: true, bprMf: baselines === 'all', social: true },
+    log: (l: string) => logger.info(l),
+  };
+  const dim = intArg(args, 'dim', 64, 1);
+  const lr = num(args, 'lr', model === 'sage' ? 0.003 : 0.001);
+  const batchSize = intArg(args, 'batch', model === 'sage' ? 512 : 2048, 2);
 
   const tfRuntime = await initTfBackend({ logger, ...(config.tfRequireNative ? { require: 'tensorflow' as const } : {}) });
   const graph = await connectGraph(config, logger);
@@ -60,83 +79,102 @@ runCli(async () => {
     const snapshot = await datasetFingerprint(graph, dataset);
     const split = splitInteractions(g, { seed, cutoff: (meta.cutoff as number | null) ?? null });
     logger.info(`split (${split.kind}): ${split.train.users.length} train, ${split.valid.users.length} validation, ${split.test.users.length} test pairs`);
-
+    const hooks = progressHooks(common.maxEpochs, Math.ceil(split.train.users.length / batchSize));
     const version = args.values.version ?? `${dataset}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`;
-    const model = social === 'none' ? 'lightgcn' : 'socialgcn';
-    const maxEpochs = intArg(args, 'epochs', 400, 1);
-    const batchSize = intArg(args, 'batch', 2048, 1);
-    const stepsPerEpoch = Math.ceil(split.train.users.length / batchSize);
-    let progress = createProgress('epoch 1', stepsPerEpoch);
-    const { report, model: trained, dispose } = await trainCollaborative(split, g, {
-      dataset,
-      social,
-      dim: intArg(args, 'dim', 64, 1),
-      layers: intArg(args, 'layers', 3, 0),
-      lr,
-      l2,
-      batchSize,
-      seed,
-      maxEpochs,
-      evalEvery: intArg(args, 'eval-every', 5, 1),
-      patience: intArg(args, 'patience', 10, 1),
-      timeBudgetMs,
-      checkpointDir: path.join(PROJECT_ROOT, 'var', 'checkpoints', `${model}-${dataset}`),
-      resume: args.flags.has('resume'),
-      baselines: baselines === 'none' ? false : { itemKnn: true, bprMf: baselines === 'all', social: true },
-      onStep: (epoch, step, loss, eps) => {
-        if (step === 0) progress = createProgress(`epoch ${epoch + 1}/${maxEpochs}`, stepsPerEpoch);
-        progress.tick(1, `loss ${loss.toFixed(4)} edges/s ${Math.round(eps)}`);
-      },
-      onEpoch: (r) => {
-        progress.done(`loss ${r.loss.toFixed(4)}${r.metric !== null ? ` valid R@20 ${r.metric.toFixed(4)} (best ${r.best.toFixed(4)} @${r.bestEpoch})` : ''} ${(r.ms / 1000).toFixed(1)} s`);
-      },
-      log: (l) => logger.info(l),
-    });
-    try {
-      const rows = [
-        rowFromRanking(`${model} (ours, validation-selected)`, report.test, `best epoch ${report.fit.bestEpoch} of ${report.fit.epochs}, ${report.fit.stopped}`),
-        rowFromRanking(`${model} — cold-start users (≤5 train items)`, report.coldStartUsers),
-        ...report.baselines.map(rowFromBaseline),
-        ...report.published.map(rowFromPublished),
-      ];
-      const table = formatTable(rows);
-      console.log(`\n${table}\n`);
-      const dir = path.join(ARTIFACTS_DIR, model, version);
-      await trained.save(dir, { dataset, version });
-      const commit = gitCommit();
-      const command = `npm run train -- ${process.argv.slice(2).join(' ')}`;
-      const wallMs = performance.now() - t0;
-      const manifest = writeArtifactFiles(dir, {
-        weightFiles: ['model.json', 'weights.bin'],
-        manifest: {
-          model, version, seq: Date.now(), kind: 'lightgcn', dimension: intArg(args, 'dim', 64, 1), similarity: 'cosine',
-          featureSchema: { version: 0, user: [], item: [] }, dataset, dataSnapshot: snapshot.hash,
-          metrics: { headline: { recall20: report.test.recall[20], ndcg20: report.test.ndcg[20] }, test: report.test, validation: { recall20: report.fit.bestValidRecall20 } },
-          backend: tfRuntime.backend, trainingMs: report.fit.ms, seed, createdAt: new Date().toISOString(), commit, command,
-          hyperparameters: { social, lr, l2, batchSize, layers: intArg(args, 'layers', 3, 0), maxEpochs, evalEvery: intArg(args, 'eval-every', 5, 1), patience: intArg(args, 'patience', 10, 1) },
-        },
-        report: { ...report, backend: tfRuntime.backend, wallMs, commit, command, seed },
-        reportMd: `# ${model} on ${dataset}\n\nCommand: \`${command}\`  \nCommit: ${commit ?? 'uncommitted'}  \nBackend: ${tfRuntime.backend}  \nSeed: ${seed}  \nWall time: ${(wallMs / 1000).toFixed(0)} s (training ${(report.fit.ms / 1000).toFixed(0)} s)  \nSplit: ${report.split.kind}, ${report.split.testUsers} test users\n\n${table}\n\nTrajectory (validation Recall@20 by epoch): ${report.fit.history.filter((h) => h.metric !== null).map((h) => `${h.epoch}: ${h.metric!.toFixed(4)}`).join(', ')}\n`,
-        modelCard: `# Model card: ${model}/${version}\n\n- What: ${social === 'none' ? 'LightGCN (He et al., SIGIR 2020)' : 'LightGCN with social propagation (SocialLGN-style)'} collaborative embeddings, ${intArg(args, 'dim', 64, 1)}-d, trained with BPR.\n- Data: dataset "${dataset}" (${report.split.kind} split), snapshot ${snapshot.hash.slice(0, 12)}.\n- Use: offline evaluation anchor on collaborative datasets. It is transductive: it cannot embed a user or item it was not trained on, so it does not serve or refresh on writes (the inductive SAGE encoder does).\n- Metrics (test, validation-selected): R@20 ${report.test.recall[20]!.toFixed(4)}, N@20 ${report.test.ndcg[20]!.toFixed(4)}.\n- Limits: cold-start users (≤5 train items) score R@20 ${report.coldStartUsers.recall[20]!.toFixed(4)}; popularity bias of BPR-trained models applies.\n`,
-      });
-      logger.info(`saved ${path.relative(PROJECT_ROOT, dir)} (artifact ${manifest.artifactHash.slice(0, 12)})`);
-    } finally {
-      dispose();
+    const dir = path.join(ARTIFACTS_DIR, model, version);
+
+    let table: string;
+    let test: RankingReport;
+    let report: { fit: { ms: number; history: EpochRecord[]; bestEpoch: number; epochs: number; stopped: string }; split: { kind: string; testUsers: number }; coldStartUsers: RankingReport };
+    let card: string;
+    let hyper: Record<string, unknown>;
+    if (model === 'sage') {
+      const fanouts = (args.values.fanouts ?? '10,5').split(',').map(Number);
+      const temperature = 0.1;
+      const truth = truthFilePath(config.truthDir, dataset);
+      const r = await trainInductive(split, g, { ...common, ...hooks, hiddenDim: dim, outDim: dim, fanouts, batchSize, lr, temperature, friendWeight: 0.5, truthFile: truth });
+      try {
+        await r.encoder.save(dir, { dataset, version });
+      } finally {
+        r.dispose();
+      }
+      test = r.report.test;
+      report = r.report;
+      hyper = { fanouts, batchSize, lr, temperature, friendWeight: 0.5, hiddenDim: dim };
+      table = formatTable([
+        rowFromRanking('sage encoder (ours, validation-selected)', r.report.test, `best epoch ${r.report.fit.bestEpoch} of ${r.report.fit.epochs}, ${r.report.fit.stopped}`),
+        rowFromRanking('sage — cold-start users (≤5 train items)', r.report.coldStartUsers),
+        ...r.report.baselines.map(rowFromBaseline),
+        ...(r.report.oracle ? [rowFromRanking('planted-truth oracle (ceiling)', r.report.oracle)] : []),
+        ...r.report.published.map(rowFromPublished),
+      ]);
+      card = `- What: inductive heterogeneous GraphSAGE encoder (Hamilton et al., NeurIPS 2017), ${fanouts.length} layers, fanouts ${fanouts.join('/')}, mean aggregation, ${dim}-d L2-normalised embeddings; trained on purchase (in-batch softmax with logQ correction) and friendship links.\n- Serves: yes. Users and items are embedded from features (src/features, as of t) and sampled neighbours only, so a brand-new user or item gets an embedding, and embeddings refresh after writes.\n`;
+    } else {
+      const r = await trainCollaborative(split, g, { ...common, ...hooks, social: model === 'lightgcn' ? 'none' : 'fusion', dim, layers: intArg(args, 'layers', 3, 0), lr, l2: num(args, 'l2', 1e-4), batchSize });
+      try {
+        await r.model.save(dir, { dataset, version });
+      } finally {
+        r.dispose();
+      }
+      test = r.report.test;
+      report = r.report;
+      hyper = { social: model === 'lightgcn' ? 'none' : 'fusion', batchSize, lr, l2: num(args, 'l2', 1e-4), layers: intArg(args, 'layers', 3, 0) };
+      table = formatTable([
+        rowFromRanking(`${model} (ours, validation-selected)`, r.report.test, `best epoch ${r.report.fit.bestEpoch} of ${r.report.fit.epochs}, ${r.report.fit.stopped}`),
+        rowFromRanking(`${model} — cold-start users (≤5 train items)`, r.report.coldStartUsers),
+        ...r.report.baselines.map(rowFromBaseline),
+        ...r.report.published.map(rowFromPublished),
+      ]);
+      card = `- What: ${model === 'lightgcn' ? 'LightGCN (He et al., SIGIR 2020)' : 'LightGCN with SocialLGN-style social propagation (Liao et al. 2022)'}, ${dim}-d, BPR loss.\n- Serves: no. It is transductive (a learned row per user and item), so it cannot embed new nodes or refresh on writes; it is the offline anchor on the collaborative datasets.\n`;
     }
+    console.log(`\n${table}\n`);
+    const commit = gitCommit();
+    const command = `npm run train -- ${process.argv.slice(2).join(' ')}`;
+    const wallMs = performance.now() - t0;
+    const trajectory = report.fit.history.filter((h) => h.metric !== null).map((h) => `${h.epoch}: ${h.metric!.toFixed(4)}`).join(', ');
+    const manifest = writeArtifactFiles(dir, {
+      weightFiles: ['model.json', 'weights.bin'],
+      manifest: {
+        model, version, seq: Date.now(), kind: model === 'sage' ? 'sage-encoder' : 'lightgcn', dimension: dim, similarity: 'cosine',
+        featureSchema: model === 'sage' ? { ...FEATURE_SCHEMA, user: [...FEATURE_SCHEMA.user], item: [...FEATURE_SCHEMA.item] } : { version: 0, user: [], item: [] },
+        dataset, dataSnapshot: snapshot.hash,
+        metrics: { headline: { recall20: test.recall[20], ndcg20: test.ndcg[20] }, test },
+        backend: tfRuntime.backend, trainingMs: report.fit.ms, seed, createdAt: new Date().toISOString(), commit, command, hyperparameters: hyper,
+      },
+      report: { ...report, backend: tfRuntime.backend, wallMs, commit, command, seed },
+      reportMd: `# ${model} on ${dataset}\n\nCommand: \`${command}\`  \nCommit: ${commit ?? 'uncommitted'}  \nBackend: ${tfRuntime.backend}  \nSeed: ${seed}  \nWall time: ${(wallMs / 1000).toFixed(0)} s (training ${(report.fit.ms / 1000).toFixed(0)} s, ${report.fit.epochs} epochs, ${report.fit.stopped})  \nSplit: ${report.split.kind}, ${report.split.testUsers} test users; test read once with the validation-selected weights.\n\n${table}\n\nValidation Recall@20 trajectory (epoch: value): ${trajectory}\n`,
+      modelCard: `# Model card: ${model}/${version}\n\n${card}- Data: dataset "${dataset}", snapshot ${snapshot.hash.slice(0, 16)}, ${report.split.kind} split.\n- Test (validation-selected): R@20 ${test.recall[20]!.toFixed(4)}, N@20 ${test.ndcg[20]!.toFixed(4)}; cold-start users R@20 ${report.coldStartUsers.recall[20]!.toFixed(4)}.\n- Reproduce: \`${command}\` at commit ${commit ?? '(uncommitted)'} on backend ${tfRuntime.backend}.\n- Limits: trained on one dataset; popularity bias of softmax/BPR objectives; see report.md for baselines.\n`,
+    });
+    logger.info(`saved ${path.relative(PROJECT_ROOT, dir)} (artifact ${manifest.artifactHash.slice(0, 12)})`);
   } finally {
     await graph.close();
   }
 });
 
-function badModel(m: string): never {
-  throw new BadInputError(`--model must be lightgcn or socialgcn; got ${JSON.stringify(m)}`);
+function progressHooks(maxEpochs: number, stepsPerEpoch: number) {
+  let progress: Progress = createProgress('epoch 1', stepsPerEpoch);
+  return {
+    onStep: (epoch: number, step: number, loss: number, eps: number) => {
+      if (step === 0) progress = createProgress(`epoch ${epoch + 1}/${maxEpochs}`, stepsPerEpoch);
+      progress.tick(1, `loss ${loss.toFixed(4)} edges/s ${Math.round(eps)}`);
+    },
+    onEpoch: (r: EpochRecord & { best: number; bestEpoch: number }) =>
+      progress.done(`loss ${r.loss.toFixed(4)}${r.metric !== null ? ` valid R@20 ${r.metric.toFixed(4)} (best ${r.best.toFixed(4)} @${r.bestEpoch})` : ''} ${(r.ms / 1000).toFixed(1)} s`),
+  };
+}
+
+function num(args: ParsedArgs, name: string, def: number): number {
+  const raw = args.values[name];
+  if (raw === undefined) return def;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new BadInputError(`--${name} must be a non-negative number; got ${JSON.stringify(raw)}`);
+  return n;
 }
 
 function parseDuration(s: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(s);
   if (!m) throw new BadInputError(`--time-budget must look like 90s, 30m or 2h; got ${JSON.stringify(s)}`);
-  const n = Number(m[1]);
-  return n * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h']);
+  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
 }
 
 function gitCommit(): string | null {
@@ -146,4 +184,3 @@ function gitCommit(): string | null {
     return null;
   }
 }
-
