@@ -9,6 +9,10 @@ import { seedWorld } from '../ingest/seed-world';
 import { consoleLogger } from '../logging/logger';
 import { createProgress } from '../logging/progress';
 import { startApp } from '../server/app';
+import { ARTIFACTS_DIR, ArtifactStore } from '../embeddings/artifact-store';
+import { ModelRegistry } from '../embeddings/registry';
+import { prepareServingModel, ServingModel } from '../embeddings/serving-model';
+import { initTfBackend } from '../runtime/tf-backend';
 import { runCli } from './args';
 import { stopFlagOnSignals } from './signals';
 
@@ -55,8 +59,23 @@ runCli(async () => {
     await graph.close();
     return;
   }
-  const server = await startApp({ graph, logger, migrationsDir: MIGRATIONS_DIR, port: config.apiPort });
-  console.log(`giftgraph API ready at ${server.url} (health: /healthz, readiness: /readyz)`);
+  const servingModel = new ServingModel();
+  const server = await startApp({ graph, logger, migrationsDir: MIGRATIONS_DIR, port: config.apiPort, servingModel });
+  console.log(`giftgraph API listening at ${server.url} (health: /healthz, readiness: /readyz)`);
+  // The API answers while the encoder loads; /readyz turns ready once every user and item
+  // has an embedding from the active model.
+  await initTfBackend({ logger, ...(config.tfRequireNative ? { require: 'tensorflow' as const } : {}) });
+  await prepareServingModel({
+    graph,
+    dataset: config.dataset,
+    store: new ArtifactStore(ARTIFACTS_DIR),
+    registry: new ModelRegistry({ graph, store: new ArtifactStore(ARTIFACTS_DIR), clock, logger }),
+    state: servingModel,
+    asOf: clock.now(),
+    logger,
+    progress: createProgress('encode', 1),
+  });
+  console.log(`giftgraph API ready (${servingModel.state.phase === 'ready' ? `model ${servingModel.state.model}/${servingModel.state.version}` : `model ${servingModel.state.phase}`})`);
   console.log(`try: curl -s ${server.url} -H 'content-type: application/json' -d '{"query":"{ user(id: \\"${config.dataset}:u1\\") { name friends(first: 3) { totalCount edges { node { id name } } } } }"}'`);
   const shutdown = async () => {
     logger.info('shutting down: draining requests');

@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger';
 import { buildGiftgraphSchema } from '../api/schema';
 import type { Services } from '../api/context';
 import { ExplorerService } from '../services/explorer-service';
+import type { ServingModel } from '../embeddings/serving-model';
 import { startHttpServer, type Readiness, type RunningServer } from './http-server';
 
 export interface AppOptions {
@@ -12,6 +13,8 @@ export interface AppOptions {
   migrationsDir: string;
   port: number;
   host?: string;
+  /** The serving encoder's state; /readyz waits for it when given. */
+  servingModel?: ServingModel;
 }
 
 /**
@@ -31,6 +34,10 @@ export async function startApp(o: AppOptions): Promise<RunningServer> {
       checks.migrations = { ok: applied >= newest, detail: `applied ${applied}, newest ${newest}` };
     } catch (e) {
       checks.neo4j = { ok: false, detail: (e as Error).message };
+    }
+    if (o.servingModel) {
+      const st = o.servingModel.state;
+      checks.model = st.phase === 'ready' ? { ok: true, detail: `${st.model}/${st.version}` } : { ok: false, detail: st.phase === 'failed' ? `${st.code}: ${st.error}` : `${st.phase}: ${st.detail}` };
     }
     return { ready: Object.values(checks).every((c) => c.ok) && 'migrations' in checks, checks };
   };

@@ -3,8 +3,8 @@ import type { GraphClient } from '../graph-client';
 import { defineQuery, type QueryDef } from './query';
 import { STAT_LABELS, STAT_RELS } from './stats';
 
-/** Properties that name the load rather than the data; left out of the fingerprint. */
-const VOLATILE = new Set(['dataset', 'importRun']);
+/** Properties that name the load (or a model's output) rather than the data; left out of the fingerprint. */
+const VOLATILE = new Set(['dataset', 'importRun', 'embedding', 'embeddingVersion', 'embeddingSeq']);
 
 const nodeQuery = (label: string): QueryDef =>
   defineQuery(`fingerprintNodes${label}`, `MATCH (n:${label} {dataset: $ds}) RETURN n.id AS id, properties(n) AS p`, { ds: 'demo' });

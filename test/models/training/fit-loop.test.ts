@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readCheckpoint, writeCheckpoint } from '../../../graph-models/training/checkpoint';
+import { fit, type Trainable } from '../../../graph-models/training/fit-loop';
+
+/** A fake model whose validation metric follows a script, with one "weight" = the epoch it was last set at. */
+function scripted(metrics: number[]): Trainable & { w: number; epochsRun: number } {
+  const m = {
+    w: 0,
+    epochsRun: 0,
+    stepsPerEpoch: 2,
+    examplesPerStep: 10,
+    step(epoch: number, s: number) {
+      if (s === 0) m.epochsRun++;
+      m.w = epoch + 1;
+      return 1 / (epoch + 1);
+    },
+    validate: () => metrics[m.w - 1] ?? 0,
+    snapshot: () => [Float32Array.of(m.w)],
+    restore: (ws: Float32Array[]) => {
+      m.w = ws[0]![0]!;
+    },
+  };
+  return m;
+}
+
+describe('fit loop', () => {
+  it('stops after `patience` evaluations without gain and restores the best weights', async () => {
+    const m = scripted([0.1, 0.3, 0.2, 0.25, 0.29, 0.1, 0.5]);
+    const r = await fit(m, { maxEpochs: 7, evalEvery: 1, patience: 3, timeBudgetMs: 0 });
+    expect(r.stopped).toBe('converged');
+    expect(r.state.bestEpoch).toBe(2);
+    expect(m.w).toBe(2);
+    expect(m.epochsRun).toBe(5);
+  });
+
+  it('stops at the time budget and resumes from the state it left', async () => {
+    let t = 0;
+    const m = scripted([0.1, 0.2, 0.3, 0.4]);
+    const first = await fit(m, { maxEpochs: 4, evalEvery: 1, patience: 5, timeBudgetMs: 15, now: () => (t += 10) });
+    expect(first.stopped).toBe('time-budget');
+    expect(first.state.epoch).toBeLessThan(4);
+    const m2 = scripted([0.1, 0.2, 0.3, 0.4]);
+    const second = await fit(m2, { maxEpochs: 4, evalEvery: 1, patience: 5, timeBudgetMs: 0, resumeFrom: { ...first.state, best: [Float32Array.of(first.state.bestEpoch)] } });
+    expect(second.state.epoch).toBe(4);
+    expect(second.state.bestEpoch).toBe(4);
+    expect(second.state.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('writes and reads checkpoints whole', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gg-ckpt-'));
+    const state = { epoch: 3, bestEpoch: 2, bestMetric: 0.25, evalsWithoutGain: 1, history: [] };
+    writeCheckpoint(dir, { state, current: [Float32Array.of(1, 2), Float32Array.of(3)], best: [Float32Array.of(4, 5), Float32Array.of(6)], options: { lr: 1 } });
+    const c = readCheckpoint(dir)!;
+    expect(c.state).toEqual(state);
+    expect(c.current.map((a) => Array.from(a))).toEqual([[1, 2], [3]]);
+    expect(c.best!.map((a) => Array.from(a))).toEqual([[4, 5], [6]]);
+    expect(c.options).toEqual({ lr: 1 });
+    fs.rmSync(dir, { recursive: true });
+  });
+});
