@@ -11,16 +11,12 @@ import { createProgress } from '../logging/progress';
 import { startApp } from '../server/app';
 import { ARTIFACTS_DIR, ArtifactStore } from '../embeddings/artifact-store';
 import { ModelRegistry } from '../embeddings/registry';
+import { DEMO_CUTOFF_MS } from '../embeddings/demo';
 import { prepareServingModel, ServingModel } from '../embeddings/serving-model';
 import { initTfBackend } from '../runtime/tf-backend';
 import { runCli } from './args';
 import { stopFlagOnSignals } from './signals';
 
-/**
- * The demo world's timeline ends here unless GIFTGRAPH_NOW says otherwise: a fixed cutoff
- * keeps `npm start` deterministic (same seed, same world, same data-snapshot hash).
- */
-export const DEMO_CUTOFF = Date.parse('2026-11-01T00:00:00Z');
 
 /**
  * `npm start`: embedded Neo4j (unless NEO4J_URI) -> migrate -> seed the demo world when
@@ -46,7 +42,7 @@ runCli(async () => {
       users: config.demoUsers,
       seed: config.seed,
       reset: false,
-      cutoff: config.nowOverrideMs ?? DEMO_CUTOFF,
+      cutoff: config.nowOverrideMs ?? DEMO_CUTOFF_MS,
       clock,
       truthDir: config.truthDir,
       logger,
