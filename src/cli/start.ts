@@ -60,7 +60,7 @@ runCli(async () => {
   console.log(`giftgraph API listening at ${server.url} (health: /healthz, readiness: /readyz)`);
   // The API answers while the encoder loads; /readyz turns ready once every user and item
   // has an embedding from the active model.
-  await initTfBackend({ logger, ...(config.tfRequireNative ? { require: 'tensorflow' as const } : {}) });
+  await initTfBackend({ logger, kernels: ['UnsortedSegmentSum'], ...(config.tfRequireNative ? { require: 'tensorflow' as const } : {}) });
   await prepareServingModel({
     graph,
     dataset: config.dataset,

@@ -68,7 +68,7 @@ runCli(async () => {
   const lr = num(args, 'lr', model === 'sage' ? 0.003 : 0.001);
   const batchSize = intArg(args, 'batch', model === 'sage' ? 512 : 2048, 2);
 
-  const tfRuntime = await initTfBackend({ logger, ...(config.tfRequireNative ? { require: 'tensorflow' as const } : {}) });
+  const tfRuntime = await initTfBackend({ logger, kernels: ['UnsortedSegmentSum'], ...(config.tfRequireNative ? { require: 'tensorflow' as const } : {}) });
   const graph = await connectGraph(config, logger);
   const t0 = performance.now();
   try {

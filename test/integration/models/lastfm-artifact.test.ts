@@ -1,0 +1,55 @@
+import path from 'node:path';
+import { fixedClock } from '../../../src/clock/clock';
+import { PROJECT_ROOT } from '../../../src/config/config';
+import { ARTIFACTS_DIR, ArtifactStore } from '../../../src/embeddings/artifact-store';
+import { loadHeteroGraph } from '../../../src/features/load-graph';
+import { splitInteractions } from '../../../src/features/splits';
+import type { GraphClient } from '../../../src/graph/graph-client';
+import { readDataset } from '../../../src/import/read-dataset';
+import { parseImportArgs } from '../../../src/import/spec';
+import { ingestDataset } from '../../../src/ingest/ingest';
+import { silentLogger } from '../../../src/logging/logger';
+import { LightGcn } from '../../../graph-models/encoders/lightgcn';
+import { evaluateRanking } from '../../../graph-models/evaluation/ranking-metrics';
+import { splitCsrs } from '../../../graph-models/training/train-collaborative';
+import { dropDataset, testGraph, TEST_NOW, uniqueDataset } from '../../support/graph';
+
+const LASTFM = path.join(PROJECT_ROOT, '..', 'shared', 'datasets', 'lastfm');
+const artifact = new ArtifactStore(ARTIFACTS_DIR).list().filter((a) => a.manifest.dataset === 'lastfm' && a.manifest.kind === 'lightgcn').at(-1);
+
+describe('the committed lastfm artifact', () => {
+  let graph: GraphClient;
+  const dataset = uniqueDataset('lfa');
+
+  beforeAll(async () => {
+    graph = await testGraph();
+  });
+  afterAll(async () => {
+    await dropDataset(graph, dataset);
+    await graph.close();
+  });
+
+  it('is committed', () => {
+    expect(artifact).toBeDefined();
+  });
+
+  it('reloads and recomputes its reported test R@20 / N@20 to within 1e-4, through import, export and split', async () => {
+    const m = artifact!.manifest;
+    const spec = parseImportArgs(['--dataset', dataset, '--train', path.join(LASTFM, 'train_set.txt'), '--test', path.join(LASTFM, 'test_set.txt'), '--social', path.join(LASTFM, 'trust.txt'), '--format', 'csv']);
+    await ingestDataset({ graph, dataset, rows: (await readDataset(spec)).rows, reset: false, clock: fixedClock(TEST_NOW), logger: silentLogger, meta: { kind: 'imported', cutoff: null, seed: null, source: 'test' } });
+    const g = await loadHeteroGraph(graph, dataset);
+    const split = splitInteractions(g, { seed: m.seed });
+    const c = splitCsrs(split, g);
+    const social = m.hyperparameters.social !== 'none' && c.social ? { social: { offsets: c.social.offsets, targets: c.social.items } } : {};
+    const { model } = await LightGcn.load(artifact!.dir, { interactions: { offsets: c.train.offsets, targets: c.train.items }, ...social });
+    try {
+      const r = evaluateRanking({ train: c.trainAll, test: c.test, scorer: (u, out) => model.scoreUsers(u, out), ks: [10, 20] });
+      const reported = m.metrics.test as { recall: Record<string, number>; ndcg: Record<string, number>; users: number };
+      expect(r.users).toBe(reported.users);
+      expect(Math.abs(r.recall[20]! - reported.recall['20']!)).toBeLessThanOrEqual(1e-4);
+      expect(Math.abs(r.ndcg[20]! - reported.ndcg['20']!)).toBeLessThanOrEqual(1e-4);
+    } finally {
+      model.dispose();
+    }
+  }, 300_000);
+});

@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fixedClock } from '../../../src/clock/clock';
+import { PROJECT_ROOT } from '../../../src/config/config';
+import { ARTIFACTS_DIR, ArtifactStore } from '../../../src/embeddings/artifact-store';
+import type { GraphClient } from '../../../src/graph/graph-client';
+import { seedWorld } from '../../../src/ingest/seed-world';
+import { silentLogger } from '../../../src/logging/logger';
+import { cliEnv, startCli } from '../../support/cli';
+import { dropDataset, testGraph, TEST_NOW, uniqueDataset } from '../../support/graph';
+
+describe('npm run train end to end on tiny data (real Neo4j)', () => {
+  let graph: GraphClient;
+  const dataset = uniqueDataset('cli');
+  const version = `test-${dataset}`;
+  const truthDir = path.join(PROJECT_ROOT, 'var', 'test-truth');
+
+  beforeAll(async () => {
+    graph = await testGraph();
+    await seedWorld({ graph, dataset, users: 200, seed: 9, reset: false, cutoff: TEST_NOW, clock: fixedClock(TEST_NOW), truthDir, logger: silentLogger });
+  });
+  afterAll(async () => {
+    await dropDataset(graph, dataset);
+    await graph.close();
+    for (const m of ['lightgcn', 'sage']) {
+      fs.rmSync(path.join(ARTIFACTS_DIR, m, version), { recursive: true, force: true });
+      fs.rmSync(path.join(PROJECT_ROOT, 'var', 'checkpoints', `${m}-${dataset}`), { recursive: true, force: true });
+    }
+  });
+
+  it.each(['lightgcn', 'sage'])('trains %s, prints the evaluation table and saves an artifact with manifest, report and model card', async (model) => {
+    const r = await startCli('src/cli/train.ts', ['--dataset', dataset, '--model', model, '--epochs', '1', '--baselines', 'none', '--version', version, '--batch', '128'], cliEnv({ GIFTGRAPH_TRUTH_DIR: truthDir })).done;
+    expect(r.stderr).not.toMatch(/error \[/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\| model \| users \| R@10/);
+    const ref = new ArtifactStore(ARTIFACTS_DIR).get(model, version)!;
+    expect(ref.manifest.dataset).toBe(dataset);
+    for (const f of ['model.json', 'weights.bin', 'manifest.json', 'report.json', 'report.md', 'MODEL_CARD.md']) expect(fs.existsSync(path.join(ref.dir, f))).toBe(true);
+  }, 300_000);
+
+  it('refuses an unknown model with a coded error', async () => {
+    const r = await startCli('src/cli/train.ts', ['--dataset', dataset, '--model', 'gpt'], cliEnv()).done;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/BAD_USER_INPUT.*--model/);
+  });
+});
