@@ -7,6 +7,7 @@ import 'reflect-metadata';
 const BENCHES: Record<string, () => Promise<{ main: (args: string[]) => Promise<void> }>> = {
   seed: () => import('./seed'),
   'tf-backends': () => import('./tf-backends'),
+  train: () => import('./train'),
 };
 
 async function run(): Promise<void> {
