@@ -36,6 +36,9 @@ try {
       console.error('test neo4j did not start; integration and e2e tests will fail');
     }
   }
+  // Migrate once before the workers start, so parallel test files never race to create
+  // the schema on a fresh database (the runner also retries transient schema deadlocks).
+  spawnSync(process.execPath, [path.join(root, 'scripts', 'run.js'), 'src/cli/migrate.ts'], { cwd: root, env, stdio: 'inherit' });
   const out = path.join(root, 'var', 'jest-results.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.rmSync(out, { force: true });

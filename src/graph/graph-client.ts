@@ -87,15 +87,25 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
     write: (work) => exec('WRITE', work),
     query: (cypher, params) => exec('READ', (tx) => tx.run(cypher, params)),
     async schema(cypher) {
-      const session = driver.session({ database });
-      try {
-        const t0 = performance.now();
-        await session.run(cypher, {}, txConfig);
-        emit({ cypher, params: {}, mode: 'WRITE', ms: performance.now() - t0 });
-      } catch (err) {
-        throw mapNeo4jError(err);
-      } finally {
-        await session.close();
+      // Schema statements from two processes at once (two test workers migrating a fresh
+      // database) can deadlock on the label lock; that is transient, so retry with backoff.
+      for (let attempt = 0; ; attempt++) {
+        const session = driver.session({ database });
+        try {
+          const t0 = performance.now();
+          await session.run(cypher, {}, txConfig);
+          emit({ cypher, params: {}, mode: 'WRITE', ms: performance.now() - t0 });
+          return;
+        } catch (err) {
+          const code = String((err as { code?: string }).code ?? '');
+          if (attempt < 8 && code.startsWith('Neo.TransientError')) {
+            await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+            continue;
+          }
+          throw mapNeo4jError(err);
+        } finally {
+          await session.close();
+        }
       }
     },
     async explain(cypher, params = {}) {
