@@ -10,16 +10,6 @@ export function peakRssMiB(pid: number): number | null {
   }
 }
 
-/** Current resident memory (VmRSS) of a process, MiB. */
-export function rssMiB(pid: number): number | null {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
 /** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
 export function cpuSeconds(pid: number): number | null {
   try {

@@ -1,13 +1,13 @@
 import type { HeteroGraph } from '../../src/features/hetero-graph';
 import type { InteractionSplit } from '../../src/features/splits';
-import { runBaselines, type BaselineRow } from '../baselines/report';
+import type { BaselineRow } from '../baselines/report';
 import { csrFromPairs, coldStartUsers, type Csr } from '../evaluation/interactions';
 import { PUBLISHED, type PublishedFigure } from '../evaluation/published';
 import { evaluateRanking, type RankingReport } from '../evaluation/ranking-metrics';
 import type { LightGcn, SocialMode } from '../encoders/lightgcn';
-import { readCheckpoint } from './checkpoint';
 import { fit, type EpochRecord, type FitResult } from './fit-loop';
 import { lightGcnTrainable } from './lightgcn-trainable';
+import { baselinesOnSplit, resumeFromCheckpoint, type BaselineChoice } from './run-steps';
 
 export interface CollaborativeOptions {
   dataset: string;
@@ -25,7 +25,7 @@ export interface CollaborativeOptions {
   checkpointDir: string | null;
   resume: boolean;
   /** Which baselines to fit on the same split; BPR-MF is the slow one. */
-  baselines: { itemKnn: boolean; bprMf: boolean; social: boolean } | false;
+  baselines: BaselineChoice;
   onEpoch?: (r: EpochRecord & { best: number; bestEpoch: number }) => void;
   onStep?: (epoch: number, step: number, loss: number, examplesPerSec: number) => void;
   log?: (line: string) => void;
@@ -91,37 +91,20 @@ export async function trainCollaborative(
     checkpointDir: o.checkpointDir,
     runOptions,
   });
-  const ckpt = o.resume && o.checkpointDir ? readCheckpoint(o.checkpointDir) : null;
-  if (o.resume && ckpt) {
-    if (JSON.stringify(ckpt.options) !== JSON.stringify(runOptions)) {
-      throw new Error(`--resume: the checkpoint in ${o.checkpointDir} was written with ${JSON.stringify(ckpt.options)}, not ${JSON.stringify(runOptions)}`);
-    }
-    trainable.restore(ckpt.current);
-    o.log?.(`resuming from epoch ${ckpt.state.epoch} (best validation R@20 ${ckpt.state.bestMetric.toFixed(4)} at epoch ${ckpt.state.bestEpoch})`);
-  }
+  const ckpt = resumeFromCheckpoint(o, runOptions, trainable);
   const result = await fit(trainable, {
     maxEpochs: o.maxEpochs,
     evalEvery: o.evalEvery,
     patience: o.patience,
     timeBudgetMs: o.timeBudgetMs,
-    ...(ckpt && o.resume ? { resumeFrom: { ...ckpt.state, best: ckpt.best } } : {}),
+    ...(ckpt ? { resumeFrom: { ...ckpt.state, best: ckpt.best } } : {}),
     ...(o.onEpoch ? { onEpoch: o.onEpoch } : {}),
     ...(o.onStep ? { onStep: o.onStep } : {}),
   });
   const scorer = (u: Int32Array, out?: Float32Array) => model.scoreUsers(u, out);
   const test = evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20] });
   const cold = evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20], subset: coldStartUsers(c.trainAll, 5) });
-  const baselines = o.baselines
-    ? runBaselines({
-        train: c.trainAll,
-        test: c.test,
-        ks: [10, 20],
-        seed: o.seed,
-        itemKnn: o.baselines.itemKnn ? {} : false,
-        bprMf: o.baselines.bprMf ? {} : false,
-        ...(o.baselines.social && c.social ? { social: c.social } : {}),
-      })
-    : [];
+  const baselines = baselinesOnSplit(c, o.baselines, o.seed);
   const report: CollaborativeReport = {
     model: o.social === 'none' ? 'lightgcn' : `socialgcn-${o.social}`,
     split: {

@@ -1,14 +1,14 @@
 import type { HeteroGraph } from '../../src/features/hetero-graph';
 import type { InteractionSplit } from '../../src/features/splits';
-import { runBaselines, type BaselineRow } from '../baselines/report';
+import type { BaselineRow } from '../baselines/report';
 import { dotProductScorer } from '../evaluation/embedding-scorer';
 import { coldStartUsers } from '../evaluation/interactions';
 import { oracleScorer } from '../evaluation/oracle';
 import { PUBLISHED, type PublishedFigure } from '../evaluation/published';
 import { evaluateRanking, type RankingReport } from '../evaluation/ranking-metrics';
 import type { SageEncoder } from '../encoders/sage-encoder';
-import { readCheckpoint } from './checkpoint';
 import { fit, type EpochRecord, type FitResult } from './fit-loop';
+import { baselinesOnSplit, resumeFromCheckpoint, type BaselineChoice } from './run-steps';
 import { sageInputs } from './sage-graph';
 import { embedNodes, sageTrainable, type SageTrainOptions } from './sage-trainable';
 import { splitCsrs } from './train-collaborative';
@@ -20,7 +20,7 @@ export interface InductiveOptions extends Omit<SageTrainOptions, 'validK' | 'run
   patience: number;
   timeBudgetMs: number;
   resume: boolean;
-  baselines: { itemKnn: boolean; bprMf: boolean; social: boolean } | false;
+  baselines: BaselineChoice;
   /** The synthetic world's truth file, for the oracle row (absent for imported data). */
   truthFile: string | null;
   onEpoch?: (r: EpochRecord & { best: number; bestEpoch: number }) => void;
@@ -52,12 +52,7 @@ export async function trainInductive(split: InteractionSplit, g: HeteroGraph, o:
   const inputs = sageInputs(split.trainGraph, t);
   const runOptions = { hiddenDim: o.hiddenDim, outDim: o.outDim, fanouts: o.fanouts, batchSize: o.batchSize, lr: o.lr, temperature: o.temperature, friendWeight: o.friendWeight, seed: o.seed };
   const { trainable, encoder, dispose } = sageTrainable(inputs, c.train, c.valid, { ...o, validK: 20, runOptions });
-  const ckpt = o.resume && o.checkpointDir ? readCheckpoint(o.checkpointDir) : null;
-  if (ckpt) {
-    if (JSON.stringify(ckpt.options) !== JSON.stringify(runOptions)) throw new Error(`--resume: checkpoint options ${JSON.stringify(ckpt.options)} differ from ${JSON.stringify(runOptions)}`);
-    trainable.restore(ckpt.current);
-    o.log?.(`resuming from epoch ${ckpt.state.epoch}`);
-  }
+  const ckpt = resumeFromCheckpoint(o, runOptions, trainable);
   const result = await fit(trainable, {
     maxEpochs: o.maxEpochs,
     evalEvery: o.evalEvery,
@@ -71,14 +66,7 @@ export async function trainInductive(split: InteractionSplit, g: HeteroGraph, o:
   const scorer = dotProductScorer(embedNodes(encoder, full, 'user', o.fanouts), embedNodes(encoder, full, 'item', o.fanouts), o.outDim);
   const test = evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20] });
   const cold = evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20], subset: coldStartUsers(c.trainAll, 5) });
-  const baselines = o.baselines
-    ? runBaselines({
-        train: c.trainAll, test: c.test, ks: [10, 20], seed: o.seed,
-        itemKnn: o.baselines.itemKnn ? {} : false,
-        bprMf: o.baselines.bprMf ? {} : false,
-        ...(o.baselines.social && c.social ? { social: c.social } : {}),
-      })
-    : [];
+  const baselines = baselinesOnSplit(c, o.baselines, o.seed);
   const oracle = o.truthFile ? await oracleScorer(o.truthFile, g.nodes.user.ids, g.nodes.item.ids) : null;
   const report: InductiveReport = {
     model: 'sage',

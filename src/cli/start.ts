@@ -61,11 +61,12 @@ runCli(async () => {
   // The API answers while the encoder loads; /readyz turns ready once every user and item
   // has an embedding from the active model.
   await initTfBackend({ logger, kernels: ['UnsortedSegmentSum'], ...(config.tfRequireNative ? { require: 'tensorflow' as const } : {}) });
+  const store = new ArtifactStore(ARTIFACTS_DIR);
   await prepareServingModel({
     graph,
     dataset: config.dataset,
-    store: new ArtifactStore(ARTIFACTS_DIR),
-    registry: new ModelRegistry({ graph, store: new ArtifactStore(ARTIFACTS_DIR), clock, logger }),
+    store,
+    registry: new ModelRegistry({ graph, store, clock, logger }),
     state: servingModel,
     asOf: clock.now(),
     logger,

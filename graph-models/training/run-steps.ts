@@ -1,0 +1,43 @@
+import { runBaselines, type BaselineRow } from '../baselines/report';
+import type { Csr } from '../evaluation/interactions';
+import { readCheckpoint, type Checkpoint } from './checkpoint';
+import type { Trainable } from './fit-loop';
+
+/** Which baselines a training run fits beside its model; `false` = none. */
+export type BaselineChoice = { itemKnn: boolean; bprMf: boolean; social: boolean } | false;
+
+/**
+ * The baselines on the split the model was evaluated on: ranking excludes the published
+ * train items (train + validation), test is the same test. Shared by every training run.
+ */
+export function baselinesOnSplit(c: { trainAll: Csr; test: Csr; social: Csr | null }, choice: BaselineChoice, seed: number): BaselineRow[] {
+  if (!choice) return [];
+  return runBaselines({
+    train: c.trainAll,
+    test: c.test,
+    ks: [10, 20],
+    seed,
+    itemKnn: choice.itemKnn ? {} : false,
+    bprMf: choice.bprMf ? {} : false,
+    ...(choice.social && c.social ? { social: c.social } : {}),
+  });
+}
+
+/**
+ * `--resume`: reads the run's checkpoint, refuses one written with other options, and
+ * restores its current weights into the model. Null when not resuming or nothing saved.
+ */
+export function resumeFromCheckpoint(
+  o: { resume: boolean; checkpointDir: string | null; log?: (line: string) => void },
+  runOptions: Record<string, unknown>,
+  trainable: Trainable,
+): Checkpoint | null {
+  const ckpt = o.resume && o.checkpointDir ? readCheckpoint(o.checkpointDir) : null;
+  if (!ckpt) return null;
+  if (JSON.stringify(ckpt.options) !== JSON.stringify(runOptions)) {
+    throw new Error(`--resume: the checkpoint in ${o.checkpointDir} was written with ${JSON.stringify(ckpt.options)}, not ${JSON.stringify(runOptions)}`);
+  }
+  trainable.restore(ckpt.current);
+  o.log?.(`resuming from epoch ${ckpt.state.epoch} (best validation R@20 ${ckpt.state.bestMetric.toFixed(4)} at epoch ${ckpt.state.bestEpoch})`);
+  return ckpt;
+}
