@@ -71,6 +71,20 @@ async function returnOne(): Promise<number> {
   return withSession(async (s) => (await s.run('RETURN 1 AS one')).records[0]!.get('one').toNumber());
 }
 
+async function listenWhenFree(port: number, timeoutMs = 20_000): Promise<net.Server> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const server = net.createServer();
+    const err = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
+      server.once('error', resolve);
+      server.listen(port, '127.0.0.1', () => resolve(null));
+    });
+    if (!err) return server;
+    if (err.code !== 'EADDRINUSE' || Date.now() > deadline) throw err;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 async function waitUntilDead(pid: number, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (isProcessAlive(pid)) {
@@ -186,8 +200,9 @@ describe('embedded Neo4j server (real JVM, port 7697)', () => {
     process.kill(status.pid, 'SIGKILL');
     await waitUntilDead(status.pid);
 
-    const blocker = net.createServer();
-    await new Promise<void>((resolve) => blocker.listen(PORT, '127.0.0.1', resolve));
+    // The killed JVM's listening socket can outlive its pid by a moment while the kernel
+    // tears the process down; bind once it is released (an error never hangs the test).
+    const blocker = await listenWhenFree(PORT);
     try {
       const err = await startEmbedded(options()).then(
         () => undefined,
