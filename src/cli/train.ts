@@ -22,8 +22,10 @@ import type { EpochRecord } from '../../graph-models/training/fit-loop';
 import { formatTable, rowFromBaseline, rowFromPublished, rowFromRanking } from '../../graph-models/training/report-format';
 import { trainCollaborative } from '../../graph-models/training/train-collaborative';
 import { trainInductive } from '../../graph-models/training/train-inductive';
+import { HEAD_TRAINERS } from '../../graph-models/heads';
 import { intArg, parseArgs, runCli, type ParsedArgs } from './args';
 
+/** Encoders trained here; ranking heads register in graph-models/heads (HEAD_TRAINERS). */
 const MODELS = ['sage', 'lightgcn', 'socialgcn'] as const;
 type ModelName = (typeof MODELS)[number];
 
@@ -40,6 +42,8 @@ type ModelName = (typeof MODELS)[number];
  * saves graph-models/artifacts/<model>/<version>/ with manifest, report and model card.
  */
 runCli(async () => {
+  const head = headOf(process.argv.slice(2));
+  if (head) return runHead(head.name, head.argv);
   const args = parseArgs(process.argv.slice(2), {
     dataset: 'value', model: 'value', epochs: 'value', 'eval-every': 'value', patience: 'value', 'time-budget': 'value', resume: 'boolean',
     seed: 'value', dim: 'value', layers: 'value', lr: 'value', l2: 'value', batch: 'value', baselines: 'value', version: 'value', fanouts: 'value',
@@ -48,7 +52,7 @@ runCli(async () => {
   const logger = consoleLogger(config.logLevel, 'train');
   const dataset = args.values.dataset ?? config.dataset;
   const model = (args.values.model ?? 'sage') as ModelName;
-  if (!MODELS.includes(model)) throw new BadInputError(`--model must be one of ${MODELS.join(', ')}; got ${JSON.stringify(model)}`);
+  if (!MODELS.includes(model)) throw new BadInputError(`--model must be one of ${[...MODELS, ...Object.keys(HEAD_TRAINERS)].join(', ')}; got ${JSON.stringify(model)}`);
   const seed = intArg(args, 'seed', model === 'sage' ? 42 : 2020);
   const baselines = args.values.baselines ?? 'all';
   if (!['all', 'fast', 'none'].includes(baselines)) throw new BadInputError(`--baselines must be all, fast or none; got ${JSON.stringify(baselines)}`);
@@ -150,6 +154,32 @@ runCli(async () => {
     await graph.close();
   }
 });
+
+/** `--model <head>` for a ranking head (graph-models/heads): the head parses the rest. */
+function headOf(argv: string[]): { name: string; argv: string[] } | null {
+  const i = argv.findIndex((a) => a === '--model' || a.startsWith('--model='));
+  if (i < 0) return null;
+  const inline = argv[i]!.includes('=');
+  const name = inline ? argv[i]!.split('=', 2)[1]! : argv[i + 1];
+  if (!name || !(name in HEAD_TRAINERS)) return null;
+  return { name, argv: [...argv.slice(0, i), ...argv.slice(i + (inline ? 1 : 2))] };
+}
+
+async function runHead(name: string, argv: string[]): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = consoleLogger(config.logLevel, `train ${name}`);
+  const tfRuntime = await initTfBackend({ logger, kernels: [], ...(config.tfRequireNative ? { require: 'tensorflow' as const } : {}) });
+  const graph = await connectGraph(config, logger);
+  try {
+    await runMigrations({ graph, dir: MIGRATIONS_DIR, clock: clockFromConfig(config), logger });
+    await HEAD_TRAINERS[name]!({
+      graph, argv, truthDir: config.truthDir, artifactsDir: ARTIFACTS_DIR, backend: tfRuntime.backend,
+      commit: gitCommit(), command: `npm run train -- ${process.argv.slice(2).join(' ')}`, logger,
+    });
+  } finally {
+    await graph.close();
+  }
+}
 
 function progressHooks(maxEpochs: number, stepsPerEpoch: number) {
   let progress: Progress = createProgress('epoch 1', stepsPerEpoch);

@@ -32,9 +32,12 @@ export class ModelRegistry {
     const ref = this.deps.store.get(model, version);
     if (!ref) throw new GiftgraphError(ErrorCode.MODEL_NOT_FOUND, `no artifact ${model}/${version} under graph-models/artifacts`, { model, version });
     const m = ref.manifest;
-    for (const label of ['User', 'Item'] as EmbeddedLabel[]) {
-      const r = await ensureVectorIndex(this.deps.graph, label, m.dimension, m.similarity);
-      if (r !== 'kept') this.deps.logger.info(`vector index ${VECTOR_INDEX[label]} ${r} for ${m.dimension}-d ${m.similarity}`);
+    // Only the serving encoder writes embeddings; a ranking head must not touch the indexes.
+    if (m.kind === 'sage-encoder') {
+      for (const label of ['User', 'Item'] as EmbeddedLabel[]) {
+        const r = await ensureVectorIndex(this.deps.graph, label, m.dimension, m.similarity);
+        if (r !== 'kept') this.deps.logger.info(`vector index ${VECTOR_INDEX[label]} ${r} for ${m.dimension}-d ${m.similarity}`);
+      }
     }
     await activate(this.deps.graph, { dataset, model, version, seq: m.seq, dimension: m.dimension, similarity: m.similarity, now: this.deps.clock.now() });
     this.deps.logger.info(`activated ${model}/${version} for dataset "${dataset}"`);
@@ -56,6 +59,7 @@ export class ModelRegistry {
     if (!a) throw new GiftgraphError(ErrorCode.MODEL_NOT_READY, `no ${model} model is active for dataset "${dataset}"`, { dataset, model });
     const ref = this.deps.store.get(model, a.version);
     if (!ref) throw new GiftgraphError(ErrorCode.MODEL_NOT_FOUND, `the active ${model}/${a.version} has no artifact on this machine`, { model, version: a.version });
+    if (ref.manifest.kind !== 'sage-encoder') return ref;
     const indexes = await vectorIndexes(this.deps.graph);
     for (const label of ['User', 'Item'] as EmbeddedLabel[]) {
       const idx = indexes.find((i) => i.name === VECTOR_INDEX[label]);
