@@ -1,9 +1,11 @@
 import type { ExplorerService } from '../services/explorer-service';
+import type { RecommendationService } from '../services/recommendation-service';
 import type { Loaders } from './loaders';
 
 /** Long-lived services the resolvers call (built once by the composition root). */
 export interface Services {
   explorer: ExplorerService;
+  recommendations: RecommendationService;
 }
 
 /** Per-request context: fresh loaders, the services, and who is acting. */

@@ -2,8 +2,9 @@ import { buildSchema } from 'type-graphql';
 import type { GraphQLSchema } from 'graphql';
 import { QueryResolver } from './resolvers/query-resolver';
 import { UserResolver } from './resolvers/user-resolver';
+import { RecommendationResolver } from './resolvers/recommendation-resolver';
 
-export const RESOLVERS = [QueryResolver, UserResolver] as const;
+export const RESOLVERS = [QueryResolver, UserResolver, RecommendationResolver] as const;
 
 /**
  * Builds the executable schema. Input validation runs class-validator on every args and

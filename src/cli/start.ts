@@ -56,7 +56,7 @@ runCli(async () => {
     return;
   }
   const servingModel = new ServingModel();
-  const server = await startApp({ graph, logger, migrationsDir: MIGRATIONS_DIR, port: config.apiPort, servingModel });
+  const server = await startApp({ graph, logger, clock, migrationsDir: MIGRATIONS_DIR, port: config.apiPort, servingModel });
   console.log(`giftgraph API listening at ${server.url} (health: /healthz, readiness: /readyz)`);
   // The API answers while the encoder loads; /readyz turns ready once every user and item
   // has an embedding from the active model.

@@ -1,15 +1,21 @@
+import type { Clock } from '../clock/clock';
 import type { GraphClient } from '../graph/graph-client';
 import { readMigrationFiles } from '../graph/migrations/migration-files';
 import type { Logger } from '../logging/logger';
 import { buildGiftgraphSchema } from '../api/schema';
 import type { Services } from '../api/context';
 import { ExplorerService } from '../services/explorer-service';
+import { RecommendationService } from '../services/recommendation-service';
+import { CandidateRetriever } from '../retrieval/retriever';
+import { PopularityCache } from '../retrieval/popularity-cache';
 import type { ServingModel } from '../embeddings/serving-model';
 import { startHttpServer, type Readiness, type RunningServer } from './http-server';
 
 export interface AppOptions {
   graph: GraphClient;
   logger: Logger;
+  /** The one clock of the process (GIFTGRAPH_NOW pins it): eligibility, expiry, features as of now. */
+  clock: Clock;
   migrationsDir: string;
   port: number;
   host?: string;
@@ -22,7 +28,12 @@ export interface AppOptions {
  * Shared by `npm start` and the end-to-end tests, so both run the same stack.
  */
 export async function startApp(o: AppOptions): Promise<RunningServer> {
-  const services: Services = { explorer: new ExplorerService({ graph: o.graph }) };
+  const popularity = new PopularityCache({ graph: o.graph, clock: o.clock });
+  const retriever = new CandidateRetriever({ graph: o.graph, popularity });
+  const services: Services = {
+    explorer: new ExplorerService({ graph: o.graph }),
+    recommendations: new RecommendationService({ graph: o.graph, retriever, clock: o.clock }),
+  };
   const schema = await buildGiftgraphSchema();
   const newest = Math.max(0, ...readMigrationFiles(o.migrationsDir).map((f) => f.version));
   const readiness = async (): Promise<Readiness> => {

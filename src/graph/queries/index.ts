@@ -4,12 +4,16 @@
  */
 import './export';
 import './friend-graph';
+import './gift-signals';
+import './group-buy-signals';
 import './fingerprint';
 import './items';
+import './retrieval';
 import './neighborhood';
 import './embeddings';
 import './models';
 import './squad-writes';
 import './stats';
+import './subgraph';
 import './users';
 export { registeredQueries } from './query';

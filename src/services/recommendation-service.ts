@@ -1,0 +1,231 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../clock/clock';
+import { BadInputError, NotFoundError } from '../errors/errors';
+import type { GraphClient } from '../graph/graph-client';
+import type { ItemRecord } from '../graph/records';
+import { candidateItems, friendsWithItemState, squadMembers, userRetrievalContext, type UserRetrievalContext } from '../graph/queries/retrieval';
+import { mergeCandidates, type Candidate, type CandidateSource, type SourcedItem } from '../retrieval/candidate';
+import { ineligibility, type ItemFilters } from '../retrieval/eligibility';
+import type { CandidateRetriever } from '../retrieval/retriever';
+import { capPerGame, compareScored, dot, meanDirection, type ScoredCandidate } from '../ranking/item-scoring';
+import { reasonsFor, type Reason } from '../ranking/reasons';
+
+export type Surface = 'HOME' | 'CART' | 'POST_PURCHASE' | 'WISHLIST';
+
+export interface ListControls {
+  first: number;
+  exclude: string[];
+  filters: ItemFilters;
+  /** At most this many items of one game (null: no cap). */
+  maxPerGame: number | null;
+}
+
+export interface RecommendedItem {
+  /** Stable for the same viewer, surface, item and model version: clicks and purchases carry it back. */
+  recommendationId: string;
+  item: ItemRecord;
+  /** The encoder's cosine between the query embedding and the item; null for an item not yet embedded. */
+  score: number | null;
+  reasons: Reason[];
+  sources: CandidateSource[];
+  /** `<model>/<version>` of the embeddings that scored it, or `fallback/<source>` when none did. */
+  modelVersion: string;
+}
+
+export interface FriendSuggestion {
+  userId: string;
+  name: string;
+  score: number;
+  reasons: Reason[];
+}
+
+export interface RecommendationList {
+  surface: Surface | 'FRIENDS' | 'SQUAD';
+  modelVersion: string;
+  items: RecommendedItem[];
+  /** Post-purchase: friends who'd like the item as a gift; wishlist: friends who share the taste for it. */
+  friends: FriendSuggestion[];
+}
+
+const ENCODER = 'sage';
+
+/**
+ * The item recommendations every surface serves: retrieve candidates from several sources,
+ * drop what may not be shown, score with the serving encoder's embeddings, order
+ * deterministically, cap per game, explain. Each surface differs only in its sources and
+ * its query embedding.
+ */
+export class RecommendationService {
+  constructor(private readonly deps: { graph: GraphClient; retriever: CandidateRetriever; clock: Clock }) {}
+
+  async recommend(o: { dataset: string; userId: string; surface: Surface; itemId?: string | null; cartItemIds?: string[]; controls: ListControls }): Promise<RecommendationList> {
+    const ctx = await this.userContext(o.dataset, o.userId);
+    const r = this.deps.retriever;
+    const want = o.controls.first;
+    switch (o.surface) {
+      case 'HOME': {
+        const lists = await Promise.all([r.byEmbedding(o.dataset, ctx.embedding, want), r.social(o.dataset, o.userId), r.guild(o.dataset, o.userId), r.fallbacks(o.dataset)]);
+        return this.finish(o.dataset, o.userId, 'HOME', ctx, ctx.embedding, lists, o.controls, []);
+      }
+      case 'CART': {
+        const cart = o.cartItemIds ?? [];
+        if (cart.length === 0) throw new BadInputError('surface CART needs context.cartItemIds (1..20 scoped item ids)');
+        const cartItems = await this.requireItems(o.dataset, cart);
+        const games = [...new Set(cartItems.map((c) => c.item.gameId).filter((g): g is string => g !== null))];
+        const cartDir = meanDirection(cartItems.map((c) => c.embedding));
+        const query = meanDirection([cartDir, ctx.embedding]);
+        const lists = await Promise.all([r.coPurchase(o.dataset, cart), r.sameGame(o.dataset, games), r.byEmbedding(o.dataset, query, want), r.fallbacks(o.dataset)]);
+        return this.finish(o.dataset, o.userId, 'CART', ctx, query, lists, { ...o.controls, exclude: [...o.controls.exclude, ...cart] }, []);
+      }
+      case 'POST_PURCHASE': {
+        const bought = await this.requireContextItem(o.dataset, o.itemId, 'POST_PURCHASE');
+        const games = bought.item.gameId ? [bought.item.gameId] : [];
+        const lists = await Promise.all([r.sameGame(o.dataset, games), r.byEmbedding(o.dataset, bought.embedding, want, 'SIMILAR'), r.fallbacks(o.dataset)]);
+        const friends = await this.friendsWhoWouldLike(o.dataset, o.userId, bought, 5);
+        return this.finish(o.dataset, o.userId, 'POST_PURCHASE', ctx, ctx.embedding, lists, { ...o.controls, exclude: [...o.controls.exclude, bought.item.id] }, friends, bought.item);
+      }
+      case 'WISHLIST': {
+        const wished = await this.requireContextItem(o.dataset, o.itemId, 'WISHLIST');
+        const lists = await Promise.all([r.byEmbedding(o.dataset, wished.embedding, want, 'SIMILAR'), r.sameGame(o.dataset, wished.item.gameId ? [wished.item.gameId] : [])]);
+        const friends = await this.friendsWhoWouldLike(o.dataset, o.userId, wished, 5);
+        // Similar items are ranked by similarity to the wished item, not by the user's taste.
+        return this.finish(o.dataset, o.userId, 'WISHLIST', ctx, wished.embedding, lists, { ...o.controls, exclude: [...o.controls.exclude, wished.item.id] }, friends, wished.item);
+      }
+    }
+  }
+
+  /** Items from the user's friends and guilds (social proof first), scored by the user's taste. */
+  async friendRecs(o: { dataset: string; userId: string; controls: ListControls }): Promise<RecommendationList> {
+    const ctx = await this.userContext(o.dataset, o.userId);
+    const r = this.deps.retriever;
+    const lists = await Promise.all([r.social(o.dataset, o.userId), r.guild(o.dataset, o.userId)]);
+    return this.finish(o.dataset, o.userId, 'FRIENDS', ctx, ctx.embedding, lists, o.controls, []);
+  }
+
+  /**
+   * Items a squad would buy together. The query is the members' mean direction; an item's
+   * score is the members' mean cosine minus their spread (penalising items only a few
+   * members would want), and an item any member owns (non-consumable) is dropped.
+   */
+  async squadRecs(o: { dataset: string; squadId?: string | null; memberIds?: string[] | null; controls: ListControls }): Promise<RecommendationList & { members: string[]; squadName: string }> {
+    let members: string[];
+    let squadName = 'your group';
+    if (o.squadId) {
+      const s = await squadMembers(this.deps.graph, o.dataset, o.squadId);
+      if (!s) throw new NotFoundError('squad', `${o.dataset}:${o.squadId}`);
+      members = s.members;
+      squadName = s.name;
+    } else {
+      members = [...new Set(o.memberIds ?? [])].sort();
+    }
+    if (members.length < 2) throw new BadInputError(`a squad needs at least 2 members; got ${members.length}`);
+    if (members.length > 50) throw new BadInputError(`a squad has at most 50 members; got ${members.length}`);
+    const ctxs = await Promise.all(members.map((m) => this.userContext(o.dataset, m)));
+    const vectors = ctxs.map((c) => c.embedding);
+    const query = meanDirection(vectors);
+    const r = this.deps.retriever;
+    const lists = await Promise.all([r.byEmbedding(o.dataset, query, o.controls.first * 2), ...members.map((m) => r.social(o.dataset, m)), r.fallbacks(o.dataset)]);
+    const owned = new Set<string>();
+    const games = new Set<string>();
+    for (const c of ctxs) {
+      for (const i of c.owned) owned.add(i);
+      for (const g of c.games) games.add(g);
+    }
+    const memberSet = new Set(members);
+    // Members' own purchases are not social proof for the group: keep only outsiders.
+    const merged = mergeCandidates(lists).map((c) => ({ ...c, friendsBought: c.friendsBought.filter((f) => !memberSet.has(f.id)), friendsWished: c.friendsWished.filter((f) => !memberSet.has(f.id)) }));
+    const groupCtx: UserRetrievalContext = { embedding: query, embeddingVersion: ctxs.find((c) => c.embeddingVersion)?.embeddingVersion ?? null, owned, dismissed: new Set(), wishlist: new Set(), games };
+    const scoreFn = (emb: number[] | null): number | null => {
+      const present = vectors.filter((v): v is number[] => v !== null);
+      if (!emb || present.length === 0) return null;
+      const cos = present.map((v) => dot(v, emb));
+      const mean = cos.reduce((s, x) => s + x, 0) / cos.length;
+      const sd = Math.sqrt(cos.reduce((s, x) => s + (x - mean) ** 2, 0) / cos.length);
+      return mean - sd;
+    };
+    const list = await this.rank(o.dataset, members.join(','), 'SQUAD', groupCtx, merged, o.controls, scoreFn, { groupName: squadName });
+    return { ...list, members, squadName };
+  }
+
+  private async finish(dataset: string, viewer: string, surface: RecommendationList['surface'], ctx: UserRetrievalContext, query: number[] | null, lists: SourcedItem[][], controls: ListControls, friends: FriendSuggestion[], anchor?: ItemRecord): Promise<RecommendationList> {
+    const list = await this.rank(dataset, viewer, surface, ctx, mergeCandidates(lists), controls, (emb) => (query && emb ? dot(query, emb) : null), anchor ? { anchorName: anchor.name } : {});
+    return { ...list, friends };
+  }
+
+  private async rank(
+    dataset: string,
+    viewer: string,
+    surface: RecommendationList['surface'],
+    ctx: UserRetrievalContext,
+    candidates: Candidate[],
+    controls: ListControls,
+    scoreOf: (embedding: number[] | null) => number | null,
+    names: { groupName?: string; anchorName?: string } = {},
+  ): Promise<RecommendationList> {
+    const details = await candidateItems(this.deps.graph, dataset, candidates.map((c) => c.itemId));
+    const elig = { now: this.deps.clock.now(), owned: ctx.owned, dismissed: ctx.dismissed, exclude: new Set(controls.exclude), filters: controls.filters };
+    const scored: (ScoredCandidate & { version: string | null })[] = [];
+    for (const c of candidates) {
+      const d = details.get(c.itemId);
+      if (!d || ineligibility(d.item, elig) !== null) continue;
+      // Scores only compare embeddings of one model version.
+      const comparable = d.embeddingVersion !== null && d.embeddingVersion === ctx.embeddingVersion;
+      scored.push({ candidate: c, item: d.item, score: comparable ? scoreOf(d.embedding) : null, version: comparable ? d.embeddingVersion : null });
+    }
+    scored.sort(compareScored);
+    const top = capPerGame(scored, controls.first, controls.maxPerGame);
+    const listVersion = ctx.embeddingVersion ? `${ENCODER}/${ctx.embeddingVersion}` : 'fallback/popular';
+    const items = top.map((s): RecommendedItem => {
+      const modelVersion = s.version ? `${ENCODER}/${s.version}` : `fallback/${[...s.candidate.sources.keys()][0]!.toLowerCase()}`;
+      return {
+        recommendationId: recommendationId(dataset, viewer, surface, s.item.id, modelVersion),
+        item: s.item,
+        score: s.score,
+        reasons: reasonsFor(s.candidate, { games: ctx.games, gameId: s.item.gameId, ...names }),
+        sources: [...s.candidate.sources.keys()],
+        modelVersion,
+      };
+    });
+    return { surface, modelVersion: listVersion, items, friends: [] };
+  }
+
+  /** The viewer's context; NOT_FOUND for an unknown user. */
+  private async userContext(dataset: string, userId: string): Promise<UserRetrievalContext> {
+    const ctx = await userRetrievalContext(this.deps.graph, dataset, userId, this.deps.clock.now());
+    if (!ctx) throw new NotFoundError('user', `${dataset}:${userId}`);
+    return ctx;
+  }
+
+  private async requireItems(dataset: string, ids: string[]) {
+    const found = await candidateItems(this.deps.graph, dataset, ids);
+    for (const id of ids) if (!found.has(id)) throw new NotFoundError('item', `${dataset}:${id}`);
+    return ids.map((id) => found.get(id)!);
+  }
+
+  private async requireContextItem(dataset: string, itemId: string | null | undefined, surface: Surface) {
+    if (!itemId) throw new BadInputError(`surface ${surface} needs context.itemId (a scoped item id)`);
+    return (await this.requireItems(dataset, [itemId]))[0]!;
+  }
+
+  /** Friends who don't own the item, by how well it matches their taste (only friends who share activity are named). */
+  private async friendsWhoWouldLike(dataset: string, userId: string, item: { item: ItemRecord; embedding: number[] | null }, k: number): Promise<FriendSuggestion[]> {
+    if (!item.embedding) return [];
+    const friends = await friendsWithItemState(this.deps.graph, { dataset, userId, itemId: item.item.id, limit: 500 });
+    return friends
+      .filter((f) => !f.owns && f.embedding !== null)
+      .map((f) => ({ f, score: dot(f.embedding!, item.embedding!) }))
+      .sort((a, b) => b.score - a.score || (a.f.id < b.f.id ? -1 : 1))
+      .slice(0, k)
+      .map(({ f, score }) => ({
+        userId: f.id,
+        name: f.name,
+        score,
+        reasons: [f.wishes && f.shares ? { code: 'ON_FRIEND_WISHLIST' as const, text: `On ${f.name}'s wishlist`, friendIds: [f.id] } : { code: 'SIMILAR_TASTE' as const, text: `Matches ${f.name}'s taste`, friendIds: [f.id] }],
+      }));
+  }
+}
+
+export function recommendationId(dataset: string, viewer: string, surface: string, itemId: string, modelVersion: string): string {
+  return 'rec_' + createHash('sha256').update(`${dataset}\u0000${viewer}\u0000${surface}\u0000${itemId}\u0000${modelVersion}`).digest('hex').slice(0, 24);
+}
+
