@@ -1,5 +1,6 @@
 import type { GraphClient } from '../../src/graph/graph-client';
 import type { Logger } from '../../src/logging/logger';
+import { trainGiftRecipient } from './gift-recipient/train';
 
 /**
  * Ranking heads: small TF.js models on top of the graph (gift recipient, group-buy
@@ -27,4 +28,6 @@ export interface HeadTrainContext {
 export type HeadTrainer = (ctx: HeadTrainContext) => Promise<void>;
 
 /** Head name (the `--model` value and artifact folder) -> its trainer. */
-export const HEAD_TRAINERS: Record<string, HeadTrainer> = {};
+export const HEAD_TRAINERS: Record<string, HeadTrainer> = {
+  'gift-recipient': trainGiftRecipient,
+};

@@ -1,0 +1,114 @@
+/**
+ * `npm run train -- --model gift-recipient --dataset D [--version V] [--seed S] [--hidden H]
+ *   [--lr 0.003] [--epochs 30] [--patience 4] [--stride 7] [--cut-points 70] [--negative-keep 0.1]`
+ *
+ * Exports the dataset (HeteroGraph + gifts + holidays), runs run.ts (rolling training cut
+ * points before the split, validation-selected, test on the last 28 days read once, the
+ * interaction-count baseline, the planted-truth comparison on a synthetic world) and saves
+ * graph-models/artifacts/gift-recipient/<version>/ with weights.json, manifest.json
+ * (kind "head"), report.json, report.md and MODEL_CARD.md.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { BadInputError } from '../../../src/errors/errors';
+import { GIFT_FEATURE_COUNT, GIFT_FEATURE_SCHEMA_VERSION, GIFT_FEATURES } from '../../../src/features/gift-features';
+import { loadHeteroGraph } from '../../../src/features/load-graph';
+import { datasetFingerprint } from '../../../src/graph/queries/fingerprint';
+import { datasetOccasions, exportGifts } from '../../../src/graph/queries/gift-signals';
+import { DATASETS } from '../../../src/graph/queries/stats';
+import { truthFilePath } from '../../../src/ingest/seed-world';
+import { writeArtifactFiles } from '../../training/artifact-writer';
+import type { HeadTrainContext } from '../index';
+import { loadNextGiftTruth } from './evaluation/truth-recall';
+import { formatGiftHeadReport, modelCard } from './report';
+import { runGiftHead } from './run';
+
+export const GIFT_HEAD_NAME = 'gift-recipient';
+export const WEIGHTS_FILE = 'weights.json';
+
+const FLAGS = ['dataset', 'version', 'seed', 'hidden', 'lr', 'epochs', 'patience', 'stride', 'cut-points', 'negative-keep'] as const;
+type Flag = (typeof FLAGS)[number];
+
+export async function trainGiftRecipient(ctx: HeadTrainContext): Promise<void> {
+  const args = parseFlags(ctx.argv);
+  const dataset = args.dataset;
+  if (!dataset) throw new BadInputError('--dataset is required for --model gift-recipient');
+  const meta = (await ctx.graph.query(DATASETS.cypher)).find((d) => d.id === dataset);
+  if (!meta) throw new BadInputError(`dataset "${dataset}" is not in the graph; seed or import it first`);
+  const cutoff = typeof meta.cutoff === 'number' ? meta.cutoff : null;
+  const t0 = performance.now();
+  const g = await loadHeteroGraph(ctx.graph, dataset);
+  const gifts = await exportGifts(ctx.graph, dataset);
+  if (gifts.length === 0) throw new BadInputError(`dataset "${dataset}" has no gifts to learn from`);
+  const occasions = await datasetOccasions(ctx.graph, dataset);
+  const snapshot = await datasetFingerprint(ctx.graph, dataset);
+  const truth = await loadNextGiftTruth(truthFilePath(ctx.truthDir, dataset));
+  // An imported dataset has no cutoff: its timeline ends at its last gift.
+  const end = cutoff ?? gifts.reduce((m, x) => Math.max(m, x.at), -Infinity);
+  const seed = int(args, 'seed', 42);
+  const hyper = {
+    hidden: int(args, 'hidden', 16), lr: num(args, 'lr', 0.003), epochs: int(args, 'epochs', 30), patience: int(args, 'patience', 4),
+    strideDays: int(args, 'stride', 7), cutPoints: int(args, 'cut-points', 70), negativeKeep: num(args, 'negative-keep', 0.1),
+  };
+  ctx.logger.info(`exported ${dataset}: ${g.nodes.user.ids.length} users, ${gifts.length} gifts, ${occasions.length} holidays`);
+  const run = runGiftHead(g, gifts, occasions, { cutoff: end, seed, truth, log: (l) => ctx.logger.info(l), ...hyper });
+  const version = args.version ?? `${dataset}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`;
+  const dir = path.join(ctx.artifactsDir, GIFT_HEAD_NAME, version);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, WEIGHTS_FILE), JSON.stringify(run.weights) + '\n');
+  const wallMs = performance.now() - t0;
+  const r = run.report;
+  const table = formatGiftHeadReport(r);
+  const m = r.test.model.ranking;
+  const manifest = writeArtifactFiles(dir, {
+    weightFiles: [WEIGHTS_FILE],
+    manifest: {
+      model: GIFT_HEAD_NAME, version, seq: Date.now(), kind: 'head',
+      // A head has no embedding: `dimension` is its input width, `similarity` a required field only.
+      dimension: GIFT_FEATURE_COUNT, similarity: 'cosine',
+      // featureSchema.user holds the PAIR features (src/features/gift-features.ts); no item features.
+      featureSchema: { version: GIFT_FEATURE_SCHEMA_VERSION, user: [...GIFT_FEATURES], item: [] },
+      dataset, dataSnapshot: snapshot.hash,
+      metrics: {
+        headline: { recall1: m.recall[1], recall5: m.recall[5], ndcg5: m.ndcg[5], auc: r.test.model.auc, ece: r.test.model.calibration.ece, brier: r.test.model.calibration.brier },
+        baseline: { recall1: r.test.baseline.ranking.recall[1], recall5: r.test.baseline.ranking.recall[5], ndcg5: r.test.baseline.ranking.ndcg[5], auc: r.test.baseline.auc },
+        oracle: r.oracle ? r.oracle.byK[5] ?? null : null,
+      },
+      backend: ctx.backend, trainingMs: r.fit.ms, seed, createdAt: new Date().toISOString(), commit: ctx.commit, command: ctx.command,
+      hyperparameters: { ...hyper, windowDays: r.split.windowDays, testDays: r.split.testDays, output: 'cloglog with ln(window) offset', denseStrideDays: 2, denseNegativeKeep: 0.5 },
+    },
+    report: { ...r, dataset, backend: ctx.backend, wallMs, commit: ctx.commit, command: ctx.command, seed },
+    reportMd: `# gift-recipient on ${dataset}\n\nCommand: \`${ctx.command}\`  \nCommit: ${ctx.commit ?? 'uncommitted'}  \nBackend: ${ctx.backend}  \nSeed: ${seed}  \nWall time: ${(wallMs / 1000).toFixed(0)} s (training ${(r.fit.ms / 1000).toFixed(1)} s, best epoch ${r.fit.bestEpoch} of ${r.fit.history.length})\n\n${table}\n`,
+    modelCard: modelCard(version, dataset, snapshot.hash, r, ctx.command, ctx.commit, ctx.backend),
+  });
+  console.log(`\n${table}\n`);
+  ctx.logger.info(`saved ${path.relative(process.cwd(), dir)} (artifact ${manifest.artifactHash.slice(0, 12)})`);
+}
+
+function parseFlags(argv: string[]): Partial<Record<Flag, string>> {
+  const out: Partial<Record<Flag, string>> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) throw new BadInputError(`unexpected argument ${JSON.stringify(a)}`);
+    const [name, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
+    if (!(FLAGS as readonly string[]).includes(name)) throw new BadInputError(`unknown flag --${name} for --model gift-recipient (flags: ${FLAGS.map((f) => `--${f}`).join(', ')})`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new BadInputError(`--${name} needs a value`);
+    out[name as Flag] = value;
+  }
+  return out;
+}
+
+function num(args: Partial<Record<Flag, string>>, name: Flag, def: number): number {
+  const raw = args[name];
+  if (raw === undefined) return def;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new BadInputError(`--${name} must be a non-negative number; got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+function int(args: Partial<Record<Flag, string>>, name: Flag, def: number): number {
+  const n = num(args, name, def);
+  if (!Number.isInteger(n)) throw new BadInputError(`--${name} must be an integer; got ${JSON.stringify(args[name])}`);
+  return n;
+}
