@@ -59,55 +59,118 @@ export interface FeatureSchema {
 
 export const FEATURE_SCHEMA: FeatureSchema = { version: FEATURE_SCHEMA_VERSION, user: USER_FEATURES, item: ITEM_FEATURES };
 
-/** x: [numUsers, USER_FEATURES.length], row-major. */
-export function userFeatures(g: HeteroGraph, t: number): Float32Array {
+/**
+ * The per-user counts the user features are made of, as of t: one entry per user, aligned
+ * to `g.nodes.user.ids`. Split from the feature formulas so that a source which cannot hold
+ * every edge (the neighbourhood fetch of the embedding refresh, src/features/neighbourhood-graph.ts)
+ * can supply the same counts computed by the database, and both paths share one formula.
+ */
+export interface UserAggregates {
+  /** PURCHASED edges with time ≤ t (repeat purchases count). */
+  purchases: Float64Array;
+  /** Of those, purchases of a first-party (`catalog = '1P'`) item. */
+  firstParty: Float64Array;
+  /** Σ log1p(pricePaid / 100) over those purchases with a known pricePaid. */
+  logPriceSum: Float64Array;
+  /** Number of purchases with a known pricePaid. */
+  priced: Float64Array;
+  /** Non-blocked friendships (either direction) with since ≤ t. */
+  friends: Float64Array;
+  /** MEMBER_OF edges with since ≤ t. */
+  guilds: Float64Array;
+  /** Distinct games with a PLAYED session at ≤ t. */
+  gamesPlayed: Float64Array;
+  /** WISHLISTED edges with at ≤ t. */
+  wishlist: Float64Array;
+  /** INTERACTED edges (either direction) with day in (t − 28 days, t]. */
+  interactions28d: Float64Array;
+}
+
+/** The per-item counts of the item features, as of t, aligned to `g.nodes.item.ids`. */
+export interface ItemAggregates {
+  /** PURCHASED edges into the item with time ≤ t. */
+  purchases: Float64Array;
+  /** WISHLISTED edges into the item with time ≤ t. */
+  wishlisted: Float64Array;
+}
+
+/** The window of `UserAggregates.interactions28d`. */
+export const RECENT_INTERACTION_MS = RECENT_MS;
+
+export function userAggregates(g: HeteroGraph, t: number): UserAggregates {
   const n = g.nodes.user.ids.length;
-  const d = USER_FEATURES.length;
-  const x = new Float32Array(n * d);
+  const z = () => new Float64Array(n);
+  const a: UserAggregates = { purchases: z(), firstParty: z(), logPriceSum: z(), priced: z(), friends: z(), guilds: z(), gamesPlayed: z(), wishlist: z(), interactions28d: z() };
   const purchased = g.relations.purchased;
   const itemCatalog = g.nodeProps.item.catalog ?? [];
-  const createdAt = g.nodeProps.user.createdAt ?? [];
   for (let u = 0; u < n; u++) {
-    const row = u * d;
-    let buys = 0;
-    let firstParty = 0;
-    let logPrice = 0;
-    let priced = 0;
     if (purchased) {
       for (let e = purchased.offsets[u]!; e < purchased.offsets[u + 1]!; e++) {
         if (purchased.time[e]! > t) continue;
-        buys++;
-        if (itemCatalog[purchased.targets[e]!] === '1P') firstParty++;
+        a.purchases[u]!++;
+        if (itemCatalog[purchased.targets[e]!] === '1P') a.firstParty[u]!++;
         const p = purchased.attrs.pricePaid?.[e];
         if (p !== undefined && !Number.isNaN(p)) {
-          logPrice += Math.log1p(p / 100);
-          priced++;
+          a.logPriceSum[u]! += Math.log1p(p / 100);
+          a.priced[u]!++;
         }
       }
     }
+    a.friends[u] = countAsOf(g.relations.friend, u, t);
+    a.guilds[u] = countAsOf(g.relations.memberOf, u, t);
+    a.gamesPlayed[u] = distinctAsOf(g.relations.played, u, t);
+    a.wishlist[u] = countAsOf(g.relations.wishlisted, u, t);
+    a.interactions28d[u] = countInWindow(g.relations.interacted, u, t - RECENT_MS, t);
+  }
+  return a;
+}
+
+/** x: [numUsers, USER_FEATURES.length], row-major. */
+export function userFeatures(g: HeteroGraph, t: number): Float32Array {
+  return userFeaturesFrom(userAggregates(g, t), g.nodeProps.user.createdAt ?? [], t);
+}
+
+/** The user feature formulas over precomputed counts; `createdAt` aligned to the counts. x: [n, USER_FEATURES.length]. */
+export function userFeaturesFrom(a: UserAggregates, createdAt: readonly unknown[], t: number): Float32Array {
+  const n = a.purchases.length;
+  const d = USER_FEATURES.length;
+  const x = new Float32Array(n * d);
+  for (let u = 0; u < n; u++) {
+    const row = u * d;
+    const buys = a.purchases[u]!;
+    const priced = a.priced[u]!;
     x[row] = Math.log1p(buys);
-    x[row + 1] = Math.log1p(countAsOf(g.relations.friend, u, t));
-    x[row + 2] = Math.log1p(countAsOf(g.relations.memberOf, u, t));
-    x[row + 3] = Math.log1p(distinctAsOf(g.relations.played, u, t));
-    x[row + 4] = Math.log1p(countAsOf(g.relations.wishlisted, u, t));
-    x[row + 5] = Math.log1p(countInWindow(g.relations.interacted, u, t - RECENT_MS, t));
+    x[row + 1] = Math.log1p(a.friends[u]!);
+    x[row + 2] = Math.log1p(a.guilds[u]!);
+    x[row + 3] = Math.log1p(a.gamesPlayed[u]!);
+    x[row + 4] = Math.log1p(a.wishlist[u]!);
+    x[row + 5] = Math.log1p(a.interactions28d[u]!);
     const c = createdAt[u];
     x[row + 6] = typeof c === 'number' && c <= t ? Math.min(10, (t - c) / YEAR_MS) / 10 : 0;
     x[row + 7] = 1;
-    x[row + 8] = buys ? firstParty / buys : 0;
-    x[row + 9] = priced ? logPrice / priced : 0;
+    x[row + 8] = buys ? a.firstParty[u]! / buys : 0;
+    x[row + 9] = priced ? a.logPriceSum[u]! / priced : 0;
   }
   return x;
 }
 
+export function itemAggregates(g: HeteroGraph, t: number): ItemAggregates {
+  const n = g.nodes.item.ids.length;
+  return { purchases: inDegreeAsOf(g.relations.purchased, n, t), wishlisted: inDegreeAsOf(g.relations.wishlisted, n, t) };
+}
+
 /** x: [numItems, ITEM_FEATURES.length], row-major. */
 export function itemFeatures(g: HeteroGraph, t: number): Float32Array {
-  const n = g.nodes.item.ids.length;
+  return itemFeaturesFrom(itemAggregates(g, t), g.nodeProps.item, t);
+}
+
+/** The item feature formulas over precomputed counts; `p` (node properties) aligned to the counts. x: [n, ITEM_FEATURES.length]. */
+export function itemFeaturesFrom(a: ItemAggregates, p: Readonly<Record<string, readonly unknown[]>>, t: number): Float32Array {
+  const n = a.purchases.length;
   const d = ITEM_FEATURES.length;
   const x = new Float32Array(n * d);
-  const buys = inDegreeAsOf(g.relations.purchased, n, t);
-  const wished = inDegreeAsOf(g.relations.wishlisted, n, t);
-  const p = g.nodeProps.item;
+  const buys = a.purchases;
+  const wished = a.wishlisted;
   const col = (name: string) => ITEM_FEATURES.indexOf(name as (typeof ITEM_FEATURES)[number]);
   const [cPrice, cBand, cRarity, cType, cCatalog, cGame, cPub] = [
     col('log1p_price_dollars'), col('price_band_lt2'), col('rarity_COMMON'), col('type_PROFILE_EFFECT'), col('catalog_1p'), col('game_hash_0'), col('publisher_hash_0'),
@@ -171,8 +234,8 @@ function countInWindow(r: Relation | undefined, s: number, from: number, to: num
   return c;
 }
 
-function inDegreeAsOf(r: Relation | undefined, numDst: number, t: number): Int32Array {
-  const d = new Int32Array(numDst);
+function inDegreeAsOf(r: Relation | undefined, numDst: number, t: number): Float64Array {
+  const d = new Float64Array(numDst);
   if (!r) return d;
   for (let e = 0; e < r.targets.length; e++) if (!(r.time[e]! > t)) d[r.targets[e]!]!++;
   return d;

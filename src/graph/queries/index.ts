@@ -15,5 +15,6 @@ import './models';
 import './squad-writes';
 import './stats';
 import './subgraph';
+import './subgraph';
 import './users';
 export { registeredQueries } from './query';

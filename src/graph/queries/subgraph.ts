@@ -1,0 +1,233 @@
+import type { GraphClient } from '../graph-client';
+import { defineQuery, type QueryDef } from './query';
+
+/**
+ * The neighbourhood fetch behind the real-time embedding refresh: for a few frontier
+ * nodes, the neighbour lists the SAGE encoder samples from (one statement per label and
+ * hop, all served by the (dataset, id) index), then the per-node counts and properties
+ * the node features need (src/features/node-features.ts `UserAggregates`/`ItemAggregates`),
+ * all as of a time t. Nothing here is proportional to the dataset: a statement touches the
+ * frontier nodes' own relationships only.
+ *
+ * Lists are DISTINCT neighbours (the encoder's CSR dedupes repeat purchases and play
+ * sessions), edges with a time after t left out (unknown times kept), blocked friendships
+ * dropped — the same edge set `graphAsOf(loadHeteroGraph(...), t)` gives. A list longer than
+ * `cap` keeps the `cap` most recent neighbours (by their latest edge; ties by id) and
+ * reports the full `degree`: a game with 7,000 players is never shipped whole.
+ */
+
+export type ListOwner = 'user' | 'item' | 'game' | 'guild';
+/** Base relation names of src/features/hetero-graph.ts (edges stored src -> dst). */
+export type BaseRelation = 'purchased' | 'wishlisted' | 'friend' | 'played' | 'memberOf' | 'forGame';
+
+/** One direction of one relation, as seen from the node that owns the list. */
+interface ListSpec {
+  relation: BaseRelation;
+  /** Cypher pattern from the owner `o` to the neighbour `n` through `r`. */
+  pattern: string;
+  /** Edge filter as of $t (true when the relationship has no time). */
+  where: string;
+  /** Recency of an edge, for the cap; null when the relationship has none. */
+  time: string | null;
+}
+
+const AS_OF = (p: string) => `(r.${p} IS NULL OR r.${p} <= $t)`;
+const NOT_BLOCKED = 'coalesce(r.blocked, false) <> true';
+
+/** Per owner label: every relation the encoder samples into that node type (graph-models/training/sage-graph.ts SAGE_RELATIONS). */
+const LISTS: Record<ListOwner, { label: string; lists: ListSpec[] }> = {
+  user: {
+    label: 'User',
+    lists: [
+      { relation: 'purchased', pattern: '(o)-[r:PURCHASED]->(n:Item)', where: AS_OF('at'), time: 'r.at' },
+      { relation: 'wishlisted', pattern: '(o)-[r:WISHLISTED]->(n:Item)', where: AS_OF('at'), time: 'r.at' },
+      { relation: 'friend', pattern: '(o)-[r:FRIEND]-(n:User)', where: `${NOT_BLOCKED} AND ${AS_OF('since')}`, time: 'r.since' },
+      { relation: 'played', pattern: '(o)-[r:PLAYED]->(n:Game)', where: AS_OF('at'), time: 'r.at' },
+      { relation: 'memberOf', pattern: '(o)-[r:MEMBER_OF]->(n:Guild)', where: AS_OF('since'), time: 'r.since' },
+    ],
+  },
+  item: {
+    label: 'Item',
+    lists: [
+      { relation: 'purchased', pattern: '(o)<-[r:PURCHASED]-(n:User)', where: AS_OF('at'), time: 'r.at' },
+      { relation: 'wishlisted', pattern: '(o)<-[r:WISHLISTED]-(n:User)', where: AS_OF('at'), time: 'r.at' },
+      { relation: 'forGame', pattern: '(o)-[r:FOR_GAME]->(n:Game)', where: 'true', time: null },
+    ],
+  },
+  game: {
+    label: 'Game',
+    lists: [
+      { relation: 'played', pattern: '(o)<-[r:PLAYED]-(n:User)', where: AS_OF('at'), time: 'r.at' },
+      // FOR_GAME has no time: the newest items (by drop) first.
+      { relation: 'forGame', pattern: '(o)<-[r:FOR_GAME]-(n:Item)', where: 'true', time: 'n.dropAt' },
+    ],
+  },
+  guild: {
+    label: 'Guild',
+    lists: [{ relation: 'memberOf', pattern: '(o)<-[r:MEMBER_OF]-(n:User)', where: AS_OF('since'), time: 'r.since' }],
+  },
+};
+
+const listQuery = (owner: ListOwner): QueryDef => {
+  const { label, lists } = LISTS[owner];
+  const calls = lists.map(
+    (s, k) => `CALL (o) {
+       MATCH ${s.pattern} WHERE ${s.where}
+       WITH n.id AS nid, ${s.time ? `max(${s.time})` : 'null'} AS at
+       ORDER BY coalesce(at, 0) DESC, nid
+       WITH collect(nid) AS nbrs
+       RETURN nbrs[0..toInteger($cap)] AS l${k}, size(nbrs) AS d${k}
+     }`,
+  );
+  return defineQuery(
+    `subgraphLists${label}`,
+    `UNWIND $ids AS id
+     MATCH (o:${label} {dataset: $ds, id: id}) USING INDEX o:${label}(dataset, id)
+     ${calls.join('\n     ')}
+     RETURN o.id AS id, [${lists.map((_, k) => `l${k}`).join(', ')}] AS lists, [${lists.map((_, k) => `d${k}`).join(', ')}] AS degrees`,
+    { ds: 'demo', ids: ['u1'], t: 0, cap: 100 },
+  );
+};
+const LIST_QUERIES: Record<ListOwner, QueryDef> = { user: listQuery('user'), item: listQuery('item'), game: listQuery('game'), guild: listQuery('guild') };
+
+/** One frontier node's neighbours along one relation. */
+export interface NeighbourList {
+  owner: string;
+  ownerType: ListOwner;
+  relation: BaseRelation;
+  /** Distinct neighbour ids, most recent first, at most `cap`. */
+  ids: string[];
+  /** The number of distinct neighbours as of t (> ids.length when capped). */
+  degree: number;
+}
+
+/**
+ * The neighbour lists of the given frontier nodes (ids unknown to the dataset are
+ * absent from the result). One statement per label with nodes, run concurrently.
+ */
+export async function fetchNeighbourLists(
+  graph: GraphClient,
+  o: { dataset: string; frontier: Partial<Record<ListOwner, readonly string[]>>; t: number; cap: number },
+): Promise<NeighbourList[]> {
+  const owners = (Object.keys(LISTS) as ListOwner[]).filter((k) => (o.frontier[k]?.length ?? 0) > 0);
+  const parts = await Promise.all(
+    owners.map(async (owner) => {
+      const rows = await graph.query(LIST_QUERIES[owner].cypher, { ds: o.dataset, ids: o.frontier[owner], t: o.t, cap: o.cap });
+      const out: NeighbourList[] = [];
+      for (const r of rows) {
+        const lists = r.lists as string[][];
+        const degrees = r.degrees as number[];
+        LISTS[owner].lists.forEach((s, k) => out.push({ owner: String(r.id), ownerType: owner, relation: s.relation, ids: lists[k]!.map(String), degree: Number(degrees[k]) }));
+      }
+      return out;
+    }),
+  );
+  return parts.flat();
+}
+
+const catalogueQuery = (label: 'Game' | 'Guild'): QueryDef =>
+  defineQuery(
+    `subgraphCatalogue${label}`,
+    `MATCH (n:${label} {dataset: $ds}) USING INDEX n:${label}(dataset, id) WHERE n.id > ''
+     RETURN n.id AS id ORDER BY id`,
+    { ds: 'demo' },
+  );
+const CATALOGUE = { game: catalogueQuery('Game'), guild: catalogueQuery('Guild') };
+
+/**
+ * Every game and guild id of the dataset. The encoder keeps a learned id embedding for
+ * these fixed catalogues, indexed by the node's position in the sorted id list of the
+ * whole dataset, so a neighbourhood graph must number them exactly as the full export
+ * does (a few hundred ids; callers cache them).
+ */
+export async function fetchCatalogue(graph: GraphClient, dataset: string): Promise<{ game: string[]; guild: string[] }> {
+  const [game, guild] = await Promise.all([graph.query(CATALOGUE.game.cypher, { ds: dataset }), graph.query(CATALOGUE.guild.cypher, { ds: dataset })]);
+  return { game: game.map((r) => String(r.id)), guild: guild.map((r) => String(r.id)) };
+}
+
+/** What the user features need of one user, as of t (`UserAggregates` of node-features, one row). */
+export interface UserCountsRow {
+  id: string;
+  createdAt: unknown;
+  purchases: number;
+  firstParty: number;
+  /** pricePaid of each purchase with a known price, ordered by item id (the CSR's order). */
+  prices: number[];
+  friends: number;
+  guilds: number;
+  gamesPlayed: number;
+  wishlist: number;
+  interactions: number;
+}
+
+export const SUBGRAPH_USER_COUNTS = defineQuery(
+  'subgraphUserCounts',
+  `UNWIND $ids AS id
+   MATCH (u:User {dataset: $ds, id: id}) USING INDEX u:User(dataset, id)
+   CALL (u) {
+     OPTIONAL MATCH (u)-[r:PURCHASED]->(i:Item) WHERE ${AS_OF('at')}
+     WITH r, i ORDER BY i.id
+     RETURN count(r) AS purchases, count(CASE WHEN i.catalog = '1P' THEN 1 END) AS firstParty, collect(r.pricePaid) AS prices
+   }
+   RETURN u.id AS id, u.createdAt AS createdAt, purchases, firstParty, prices,
+     COUNT { MATCH (u)-[r:FRIEND]-(:User) WHERE ${NOT_BLOCKED} AND ${AS_OF('since')} } AS friends,
+     COUNT { MATCH (u)-[r:MEMBER_OF]->(:Guild) WHERE ${AS_OF('since')} } AS guilds,
+     COUNT { MATCH (u)-[r:PLAYED]->(g:Game) WHERE ${AS_OF('at')} RETURN DISTINCT g } AS gamesPlayed,
+     COUNT { MATCH (u)-[r:WISHLISTED]->(:Item) WHERE ${AS_OF('at')} } AS wishlist,
+     COUNT { MATCH (u)-[r:INTERACTED]-(:User) WHERE r.day > $from AND r.day <= $t } AS interactions`,
+  { ds: 'demo', ids: ['u1'], t: 0, from: 0 },
+);
+
+/** Item properties the item features read (src/graph/queries/export.ts exports the same for Item). */
+export const ITEM_FEATURE_PROPS = ['catalog', 'type', 'price', 'rarity', 'gameId', 'publisherId', 'dropAt', 'forSale', 'giftable', 'consumable'] as const;
+
+export interface ItemCountsRow {
+  id: string;
+  props: Record<(typeof ITEM_FEATURE_PROPS)[number], unknown>;
+  purchases: number;
+  wishlisted: number;
+}
+
+export const SUBGRAPH_ITEM_COUNTS = defineQuery(
+  'subgraphItemCounts',
+  `UNWIND $ids AS id
+   MATCH (i:Item {dataset: $ds, id: id}) USING INDEX i:Item(dataset, id)
+   RETURN i.id AS id, [${ITEM_FEATURE_PROPS.map((p) => `i.${p}`).join(', ')}] AS p,
+     COUNT { MATCH (i)<-[r:PURCHASED]-(:User) WHERE ${AS_OF('at')} } AS purchases,
+     COUNT { MATCH (i)<-[r:WISHLISTED]-(:User) WHERE ${AS_OF('at')} } AS wishlisted`,
+  { ds: 'demo', ids: ['i1'], t: 0 },
+);
+
+/** Feature counts of the given users and items as of t (`windowMs`: the interaction window); unknown ids are absent. */
+export async function fetchFeatureCounts(
+  graph: GraphClient,
+  o: { dataset: string; users: readonly string[]; items: readonly string[]; t: number; windowMs: number },
+): Promise<{ users: UserCountsRow[]; items: ItemCountsRow[] }> {
+  const [users, items] = await Promise.all([
+    o.users.length ? graph.query(SUBGRAPH_USER_COUNTS.cypher, { ds: o.dataset, ids: o.users, t: o.t, from: o.t - o.windowMs }) : [],
+    o.items.length ? graph.query(SUBGRAPH_ITEM_COUNTS.cypher, { ds: o.dataset, ids: o.items, t: o.t }) : [],
+  ]);
+  return {
+    users: users.map((r) => ({
+      id: String(r.id),
+      createdAt: r.createdAt ?? null,
+      purchases: Number(r.purchases),
+      firstParty: Number(r.firstParty),
+      prices: (r.prices as unknown[]).filter((p): p is number => typeof p === 'number'),
+      friends: Number(r.friends),
+      guilds: Number(r.guilds),
+      gamesPlayed: Number(r.gamesPlayed),
+      wishlist: Number(r.wishlist),
+      interactions: Number(r.interactions),
+    })),
+    items: items.map((r) => {
+      const p = r.p as unknown[];
+      return {
+        id: String(r.id),
+        props: Object.fromEntries(ITEM_FEATURE_PROPS.map((k, i) => [k, p[i] ?? null])) as ItemCountsRow['props'],
+        purchases: Number(r.purchases),
+        wishlisted: Number(r.wishlisted),
+      };
+    }),
+  };
+}
