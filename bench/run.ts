@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<{ main: (args: string[]) => Promise<
   seed: () => import('./seed'),
   'tf-backends': () => import('./tf-backends'),
   train: () => import('./train'),
+  refresh: () => import('./refresh'),
 };
 
 async function run(): Promise<void> {
