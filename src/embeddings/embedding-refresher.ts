@@ -25,6 +25,11 @@ export interface RefresherOptions {
   registryTtlMs?: number;
   /** How long a dataset's game and guild catalogue is cached; default 60,000 ms. */
   catalogueTtlMs?: number;
+  /**
+   * Elapsed-time source of the two caches (ms, monotonic); default `performance.now`. Not
+   * the Clock: a pinned GIFTGRAPH_NOW must not freeze the caches (the Clock gives "as of t").
+   */
+  elapsedMs?: () => number;
 }
 
 export interface RefreshResult {
@@ -74,11 +79,13 @@ export class EmbeddingRefresher {
   private readonly encoders = new Map<string, LoadedEncoder>();
   private readonly catalogues = new Map<string, { at: number; value: Promise<{ game: string[]; guild: string[] }> }>();
   private readonly queue = new KeyedQueue();
+  private readonly elapsedMs: () => number;
 
   constructor(private readonly deps: { graph: GraphClient; registry: Pick<ModelRegistry, 'assertServable'>; clock: Clock; logger: Logger; options?: RefresherOptions }) {
     this.cap = deps.options?.neighbourCap ?? 100;
     this.registryTtlMs = deps.options?.registryTtlMs ?? 1_000;
     this.catalogueTtlMs = deps.options?.catalogueTtlMs ?? 60_000;
+    this.elapsedMs = deps.options?.elapsedMs ?? (() => performance.now());
     if (!Number.isInteger(this.cap) || this.cap < 1) throw new RangeError(`neighbourCap must be a positive integer, got ${String(this.cap)}`);
   }
 
@@ -132,7 +139,7 @@ export class EmbeddingRefresher {
   }
 
   private async activeArtifact(dataset: string): Promise<ArtifactRef> {
-    const now = this.deps.clock.now();
+    const now = this.elapsedMs();
     const hit = this.active.get(dataset);
     if (hit && now - hit.checkedAt < this.registryTtlMs && now >= hit.checkedAt) return hit.ref;
     const ref = await this.deps.registry.assertServable(dataset, SERVING_MODEL);
@@ -145,7 +152,7 @@ export class EmbeddingRefresher {
   }
 
   private catalogue(dataset: string): Promise<{ game: string[]; guild: string[] }> {
-    const now = this.deps.clock.now();
+    const now = this.elapsedMs();
     const hit = this.catalogues.get(dataset);
     if (hit && now - hit.at < this.catalogueTtlMs && now >= hit.at) return hit.value;
     const value = fetchCatalogue(this.deps.graph, dataset);

@@ -117,6 +117,26 @@ describe('embedding refresh from the neighbourhood only', () => {
     const [a, b] = await Promise.all([refresher.refresh(dataset, { users: [u] }), refresher.refresh(dataset, { users: [u] })]);
     expect([a.written, b.written]).toEqual([1, 1]);
   }, 60_000);
+
+  it('keeps the cached active version within the registry TTL and switches to a newly activated one after it', async () => {
+    const u = String((await graph.query('MATCH (u:User {dataset: $ds}) RETURN u.id AS id ORDER BY u.id SKIP 5 LIMIT 1', { ds: dataset }))[0]!.id);
+    // A second version of the same weights (a newer seq), as if a retrained artifact had been activated.
+    const next = { ...demo, version: `${demo.version}-next`, manifest: { ...demo.manifest, version: `${demo.version}-next`, seq: demo.manifest.seq + 1 } };
+    let active = demo;
+    let elapsed = 0;
+    const r = new EmbeddingRefresher({ graph, registry: { assertServable: async () => active }, clock, logger: silentLogger, options: { elapsedMs: () => elapsed } });
+    try {
+      expect((await r.refresh(dataset, { users: [u] })).version).toBe(demo.version);
+      active = next;
+      elapsed = 500;
+      expect((await r.refresh(dataset, { users: [u] })).version).toBe(demo.version);
+      elapsed = 1_500;
+      expect(await r.refresh(dataset, { users: [u] })).toMatchObject({ version: next.version, written: 1 });
+      expect((await embedding('User', u)).v).toBe(next.version);
+    } finally {
+      await r.dispose();
+    }
+  }, 60_000);
 });
 
 function maxAbsDiff(a: number[], b: number[]): number {
