@@ -1,11 +1,21 @@
 import type { ExplorerService } from '../services/explorer-service';
 import type { RecommendationService } from '../services/recommendation-service';
+import type { GroupBuyService } from '../services/group-buy-service';
+import type { CatalogMutations } from '../services/mutations/catalog-mutations';
+import type { GroupBuyMutations } from '../services/mutations/group-buy-mutations';
+import type { ShopMutations } from '../services/mutations/shop-mutations';
+import type { TrackingMutations } from '../services/mutations/tracking-mutations';
 import type { Loaders } from './loaders';
 
 /** Long-lived services the resolvers call (built once by the composition root). */
 export interface Services {
   explorer: ExplorerService;
   recommendations: RecommendationService;
+  groupBuys: GroupBuyService;
+  shop: ShopMutations;
+  groupBuyWrites: GroupBuyMutations;
+  catalog: CatalogMutations;
+  tracking: TrackingMutations;
 }
 
 /** Per-request context: fresh loaders, the services, and who is acting. */

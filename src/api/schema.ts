@@ -3,8 +3,10 @@ import type { GraphQLSchema } from 'graphql';
 import { QueryResolver } from './resolvers/query-resolver';
 import { UserResolver } from './resolvers/user-resolver';
 import { RecommendationResolver } from './resolvers/recommendation-resolver';
+import { MutationResolver } from './resolvers/mutation-resolver';
+import { GroupBuyResolver } from './resolvers/group-buy-resolver';
 
-export const RESOLVERS = [QueryResolver, UserResolver, RecommendationResolver] as const;
+export const RESOLVERS = [QueryResolver, UserResolver, RecommendationResolver, GroupBuyResolver, MutationResolver] as const;
 
 /**
  * Builds the executable schema. Input validation runs class-validator on every args and

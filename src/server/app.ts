@@ -8,6 +8,12 @@ import { ExplorerService } from '../services/explorer-service';
 import { RecommendationService } from '../services/recommendation-service';
 import { CandidateRetriever } from '../retrieval/retriever';
 import { PopularityCache } from '../retrieval/popularity-cache';
+import { GroupBuyService } from '../services/group-buy-service';
+import { CatalogMutations } from '../services/mutations/catalog-mutations';
+import { GroupBuyMutations } from '../services/mutations/group-buy-mutations';
+import type { EmbeddingRefresh } from '../services/mutations/refresh';
+import { ShopMutations } from '../services/mutations/shop-mutations';
+import { TrackingMutations } from '../services/mutations/tracking-mutations';
 import type { ServingModel } from '../embeddings/serving-model';
 import { startHttpServer, type Readiness, type RunningServer } from './http-server';
 
@@ -19,6 +25,8 @@ export interface AppOptions {
   migrationsDir: string;
   port: number;
   host?: string;
+  /** Recomputes embeddings after writes (null: writes do not refresh embeddings). */
+  refresh?: EmbeddingRefresh | null;
   /** The serving encoder's state; /readyz waits for it when given. */
   servingModel?: ServingModel;
 }
@@ -33,6 +41,11 @@ export async function startApp(o: AppOptions): Promise<RunningServer> {
   const services: Services = {
     explorer: new ExplorerService({ graph: o.graph }),
     recommendations: new RecommendationService({ graph: o.graph, retriever, clock: o.clock }),
+    groupBuys: new GroupBuyService({ graph: o.graph, clock: o.clock }),
+    shop: new ShopMutations({ graph: o.graph, clock: o.clock, refresh: o.refresh ?? null, logger: o.logger }),
+    groupBuyWrites: new GroupBuyMutations({ graph: o.graph, clock: o.clock, refresh: o.refresh ?? null, logger: o.logger }),
+    catalog: new CatalogMutations({ graph: o.graph, clock: o.clock, refresh: o.refresh ?? null, logger: o.logger, onCatalogChange: (ds) => popularity.invalidate(ds) }),
+    tracking: new TrackingMutations({ graph: o.graph, clock: o.clock }),
   };
   const schema = await buildGiftgraphSchema();
   const newest = Math.max(0, ...readMigrationFiles(o.migrationsDir).map((f) => f.version));

@@ -1,0 +1,159 @@
+import type { GraphClient, Row } from '../graph-client';
+import { defineQuery } from './query';
+
+/**
+ * Group-buy statements. Every mutation of an existing group buy starts by bumping its
+ * `version` (a write lock on the GroupBuy node): concurrent joins for the last slot are
+ * serialised there, and each sees the participants the previous one committed — so the
+ * participants can never exceed the target size.
+ */
+
+const INVITEE_FACTS = `CALL (u) {
+     UNWIND $invitees AS vid
+     OPTIONAL MATCH (v:User {dataset: $ds, id: vid}) USING INDEX v:User(dataset, id)
+     OPTIONAL MATCH (u)-[f:FRIEND]-(v)
+     RETURN collect({id: vid, exists: v IS NOT NULL, friends: f IS NOT NULL, blocked: coalesce(f.blocked, false)}) AS invitees
+   }`;
+
+export const CREATE_GROUP_BUY_FACTS = defineQuery(
+  'createGroupBuyFacts',
+  `MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
+   SET u.lastActiveAt = $now
+   WITH u
+   OPTIONAL MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX i:Item(dataset, id)
+   ${INVITEE_FACTS}
+   RETURN i IS NOT NULL AS itemExists, i.forSale AS forSale, i.availableUntil AS availableUntil, i.dropAt AS dropAt,
+     i.consumable AS consumable, i.price AS price,
+     CASE WHEN i IS NULL THEN false ELSE EXISTS { (u)-[:PURCHASED]->(i) } END AS owns, invitees`,
+  { ds: 'demo', user: 'u1', item: 'i1', now: 0, invitees: ['u2'] },
+);
+
+export const CREATE_GROUP_BUY = defineQuery(
+  'createGroupBuy',
+  `MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
+   MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX i:Item(dataset, id)
+   CREATE (g:GroupBuy {dataset: $ds, id: $id, groupPrice: $groupPrice, targetSize: $targetSize, createdAt: $now, deadline: $deadline, status: 'OPEN', version: 0})
+   CREATE (u)-[:INITIATED {at: $now}]->(g), (g)-[:FOR_ITEM]->(i), (u)-[:JOINED {at: $now}]->(g)
+   WITH g, u
+   CALL (g, u) {
+     UNWIND $invitees AS vid
+     MATCH (v:User {dataset: $ds, id: vid}) USING INDEX v:User(dataset, id)
+     CREATE (g)-[:INVITED {at: $now, inviterId: u.id}]->(v)
+     RETURN count(*) AS invited
+   }
+   RETURN g.id AS id, invited`,
+  { ds: 'demo', user: 'u1', item: 'i1', id: 'gb1', groupPrice: 0, targetSize: 2, now: 0, deadline: 0, invitees: ['u2'] },
+);
+
+/** Locks the group buy and returns what every group-buy mutation decides on; no row when it does not exist. */
+export const GROUP_BUY_FACTS = defineQuery(
+  'groupBuyFacts',
+  `MATCH (g:GroupBuy {dataset: $ds, id: $gb}) USING INDEX g:GroupBuy(dataset, id)
+   SET g.version = coalesce(g.version, 0) + 1
+   WITH g
+   OPTIONAL MATCH (g)-[:FOR_ITEM]->(i:Item)
+   OPTIONAL MATCH (init:User)-[:INITIATED]->(g)
+   OPTIONAL MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
+   ${INVITEE_FACTS.replace('CALL (u)', 'CALL (u, g)')}
+   RETURN g.status AS status, g.targetSize AS targetSize, g.deadline AS deadline, g.groupPrice AS groupPrice,
+     i.id AS itemId, init.id AS initiatorId, u IS NOT NULL AS userExists,
+     COUNT { (g)<-[:JOINED]-(:User) } AS participants,
+     CASE WHEN u IS NULL THEN false ELSE EXISTS { (u)-[:JOINED]->(g) } END AS joined,
+     CASE WHEN u IS NULL THEN false ELSE EXISTS { (g)-[:INVITED]->(u) } END AS invited,
+     CASE WHEN u IS NULL OR i IS NULL THEN false ELSE EXISTS { (u)-[:PURCHASED]->(i) } END AS owns,
+     [x IN invitees | x {.*, joined: EXISTS { (g)<-[:JOINED]-(:User {dataset: $ds, id: x.id}) }, alreadyInvited: EXISTS { (g)-[:INVITED]->(:User {dataset: $ds, id: x.id}) }}] AS invitees`,
+  { ds: 'demo', gb: 'gb1', user: 'u1', invitees: [] },
+);
+
+export const JOIN_GROUP_BUY = defineQuery(
+  'joinGroupBuy',
+  `MATCH (g:GroupBuy {dataset: $ds, id: $gb}) USING INDEX g:GroupBuy(dataset, id)
+   MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
+   CREATE (u)-[:JOINED {at: $now}]->(g)
+   SET g.status = CASE WHEN $fills THEN 'FILLED' ELSE g.status END,
+       g.closedAt = CASE WHEN $fills THEN $now ELSE g.closedAt END
+   WITH g
+   CALL (g) {
+     WITH g WHERE $fills
+     MATCH (g)-[:FOR_ITEM]->(i:Item)
+     MATCH (p:User)-[:JOINED]->(g)
+     CREATE (p)-[:PURCHASED {id: g.id + '/' + p.id, at: $now, surface: 'GROUP_BUY', pricePaid: g.groupPrice, groupBuyId: g.id}]->(i)
+     RETURN collect(p.id) AS buyers
+   }
+   RETURN buyers`,
+  { ds: 'demo', gb: 'gb1', user: 'u1', now: 0, fills: false },
+);
+
+export const LEAVE_GROUP_BUY = defineQuery(
+  'leaveGroupBuy',
+  `MATCH (g:GroupBuy {dataset: $ds, id: $gb}) USING INDEX g:GroupBuy(dataset, id)
+   MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
+   MATCH (u)-[j:JOINED]->(g)
+   DELETE j`,
+  { ds: 'demo', gb: 'gb1', user: 'u1' },
+);
+
+export const CANCEL_GROUP_BUY = defineQuery(
+  'cancelGroupBuy',
+  `MATCH (g:GroupBuy {dataset: $ds, id: $gb}) USING INDEX g:GroupBuy(dataset, id)
+   SET g.status = 'CANCELLED', g.closedAt = $now`,
+  { ds: 'demo', gb: 'gb1', now: 0 },
+);
+
+export const INVITE_TO_GROUP_BUY = defineQuery(
+  'inviteToGroupBuy',
+  `MATCH (g:GroupBuy {dataset: $ds, id: $gb}) USING INDEX g:GroupBuy(dataset, id)
+   UNWIND $invitees AS vid
+   MATCH (v:User {dataset: $ds, id: vid}) USING INDEX v:User(dataset, id)
+   MERGE (g)-[r:INVITED]->(v) ON CREATE SET r.at = $now, r.inviterId = $user
+   RETURN count(r) AS invited`,
+  { ds: 'demo', gb: 'gb1', user: 'u1', now: 0, invitees: ['u2'] },
+);
+
+/** One group buy as the API shows it (participants in join order). */
+export const GROUP_BUY_VIEW = defineQuery(
+  'groupBuyView',
+  `UNWIND $ids AS gid
+   MATCH (g:GroupBuy {dataset: $ds, id: gid}) USING INDEX g:GroupBuy(dataset, id)
+   OPTIONAL MATCH (g)-[:FOR_ITEM]->(i:Item)
+   OPTIONAL MATCH (init:User)-[:INITIATED]->(g)
+   RETURN g.id AS id, g.status AS status, g.targetSize AS targetSize, g.groupPrice AS groupPrice, g.createdAt AS createdAt,
+     g.deadline AS deadline, g.closedAt AS closedAt, i.id AS itemId, init.id AS initiatorId,
+     COLLECT { MATCH (p:User)-[j:JOINED]->(g) RETURN p.id ORDER BY j.at, p.id } AS participants,
+     COLLECT { MATCH (g)-[:INVITED]->(v:User) RETURN DISTINCT v.id } AS invitees`,
+  { ds: 'demo', ids: ['gb1'] },
+);
+
+export interface GroupBuyRecord {
+  dataset: string;
+  id: string;
+  /** As stored; see effectiveStatus for what an OPEN one past its deadline is. */
+  status: 'OPEN' | 'FILLED' | 'EXPIRED' | 'CANCELLED';
+  targetSize: number;
+  groupPrice: number | null;
+  createdAt: number | null;
+  deadline: number | null;
+  closedAt: number | null;
+  itemId: string | null;
+  initiatorId: string | null;
+  participants: string[];
+  invitees: string[];
+}
+
+export async function groupBuysByIds(graph: GraphClient, dataset: string, ids: readonly string[]): Promise<Map<string, GroupBuyRecord>> {
+  const rows = await graph.query(GROUP_BUY_VIEW.cypher, { ds: dataset, ids });
+  return new Map(rows.map((r: Row) => [String(r.id), {
+    dataset,
+    id: String(r.id),
+    status: String(r.status) as GroupBuyRecord['status'],
+    targetSize: Number(r.targetSize),
+    groupPrice: (r.groupPrice as number | null) ?? null,
+    createdAt: (r.createdAt as number | null) ?? null,
+    deadline: (r.deadline as number | null) ?? null,
+    closedAt: (r.closedAt as number | null) ?? null,
+    itemId: (r.itemId as string | null) ?? null,
+    initiatorId: (r.initiatorId as string | null) ?? null,
+    participants: r.participants as string[],
+    invitees: r.invitees as string[],
+  }]));
+}
