@@ -98,10 +98,13 @@ export function fitGiftHead(train: ExampleSet, valid: ExampleSet, o: FitGiftHead
   // Start at the base rate: e^b2 · mean window ≈ −ln(1 − positive share).
   const baseRate = Math.max(1e-6, pos / sw);
   const b2Init = Math.log(-Math.log1p(-Math.min(0.5, baseRate)) / (winSum / sw));
-  const W1 = tf.variable(tf.randomNormal([F, H], 0, Math.sqrt(2 / F), 'float32', o.seed), true, 'w1');
-  const b1 = tf.variable(tf.zeros([H]), true, 'b1');
-  const w2 = tf.variable(tf.randomNormal([H, 1], 0, Math.sqrt(1 / H) * 0.1, 'float32', o.seed + 1), true, 'w2');
-  const b2 = tf.variable(tf.scalar(b2Init), true, 'b2');
+  // Inside tidy: the initial values are freed, the variables (which tidy never frees) stay.
+  const [W1, b1, w2, b2] = tf.tidy(() => [
+    tf.variable(tf.randomNormal([F, H], 0, Math.sqrt(2 / F), 'float32', o.seed), true),
+    tf.variable(tf.zeros([H]), true),
+    tf.variable(tf.randomNormal([H, 1], 0, Math.sqrt(1 / H) * 0.1, 'float32', o.seed + 1), true),
+    tf.variable(tf.scalar(b2Init), true),
+  ]) as [tf.Variable, tf.Variable, tf.Variable, tf.Variable];
   const vars = [W1, b1, w2, b2];
   const optimizer = tf.train.adam(lr);
   const rng = new SeededRandom(o.seed);

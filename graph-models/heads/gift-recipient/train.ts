@@ -21,7 +21,7 @@ import { writeArtifactFiles } from '../../training/artifact-writer';
 import type { HeadTrainContext } from '../index';
 import { loadNextGiftTruth } from './evaluation/truth-recall';
 import { formatGiftHeadReport, modelCard } from './report';
-import { runGiftHead } from './run';
+import { runGiftHead, type GiftHeadRun } from './run';
 
 export const GIFT_HEAD_NAME = 'gift-recipient';
 export const WEIGHTS_FILE = 'weights.json';
@@ -54,35 +54,50 @@ export async function trainGiftRecipient(ctx: HeadTrainContext): Promise<void> {
   const run = runGiftHead(g, gifts, occasions, { cutoff: end, seed, truth, log: (l) => ctx.logger.info(l), ...hyper });
   const version = args.version ?? `${dataset}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`;
   const dir = path.join(ctx.artifactsDir, GIFT_HEAD_NAME, version);
+  const { table, artifactHash } = writeGiftHeadArtifact(dir, {
+    version, dataset, run, snapshot: snapshot.hash, backend: ctx.backend, commit: ctx.commit, command: ctx.command, seed, hyperparameters: hyper,
+    wallMs: performance.now() - t0,
+  });
+  console.log(`\n${table}\n`);
+  ctx.logger.info(`saved ${path.relative(process.cwd(), dir)} (artifact ${artifactHash.slice(0, 12)})`);
+}
+
+/**
+ * Saves a run as an artifact directory: weights.json, manifest.json (kind "head"),
+ * report.json, report.md (model vs baseline vs oracle) and MODEL_CARD.md. Returns the
+ * report table and the artifact hash.
+ */
+export function writeGiftHeadArtifact(
+  dir: string,
+  o: { version: string; dataset: string; run: GiftHeadRun; snapshot: string; backend: string; commit: string | null; command: string; seed: number; hyperparameters: Record<string, unknown>; wallMs: number },
+): { table: string; artifactHash: string } {
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, WEIGHTS_FILE), JSON.stringify(run.weights) + '\n');
-  const wallMs = performance.now() - t0;
-  const r = run.report;
+  fs.writeFileSync(path.join(dir, WEIGHTS_FILE), JSON.stringify(o.run.weights) + '\n');
+  const r = o.run.report;
   const table = formatGiftHeadReport(r);
   const m = r.test.model.ranking;
   const manifest = writeArtifactFiles(dir, {
     weightFiles: [WEIGHTS_FILE],
     manifest: {
-      model: GIFT_HEAD_NAME, version, seq: Date.now(), kind: 'head',
+      model: GIFT_HEAD_NAME, version: o.version, seq: Date.now(), kind: 'head',
       // A head has no embedding: `dimension` is its input width, `similarity` a required field only.
       dimension: GIFT_FEATURE_COUNT, similarity: 'cosine',
       // featureSchema.user holds the PAIR features (src/features/gift-features.ts); no item features.
       featureSchema: { version: GIFT_FEATURE_SCHEMA_VERSION, user: [...GIFT_FEATURES], item: [] },
-      dataset, dataSnapshot: snapshot.hash,
+      dataset: o.dataset, dataSnapshot: o.snapshot,
       metrics: {
         headline: { recall1: m.recall[1], recall5: m.recall[5], ndcg5: m.ndcg[5], auc: r.test.model.auc, ece: r.test.model.calibration.ece, brier: r.test.model.calibration.brier },
         baseline: { recall1: r.test.baseline.ranking.recall[1], recall5: r.test.baseline.ranking.recall[5], ndcg5: r.test.baseline.ranking.ndcg[5], auc: r.test.baseline.auc },
         oracle: r.oracle ? r.oracle.byK[5] ?? null : null,
       },
-      backend: ctx.backend, trainingMs: r.fit.ms, seed, createdAt: new Date().toISOString(), commit: ctx.commit, command: ctx.command,
-      hyperparameters: { ...hyper, windowDays: r.split.windowDays, testDays: r.split.testDays, output: 'cloglog with ln(window) offset', denseStrideDays: 2, denseNegativeKeep: 0.5 },
+      backend: o.backend, trainingMs: r.fit.ms, seed: o.seed, createdAt: new Date().toISOString(), commit: o.commit, command: o.command,
+      hyperparameters: { ...o.hyperparameters, windowDays: r.split.windowDays, testDays: r.split.testDays, output: 'cloglog with ln(window) offset' },
     },
-    report: { ...r, dataset, backend: ctx.backend, wallMs, commit: ctx.commit, command: ctx.command, seed },
-    reportMd: `# gift-recipient on ${dataset}\n\nCommand: \`${ctx.command}\`  \nCommit: ${ctx.commit ?? 'uncommitted'}  \nBackend: ${ctx.backend}  \nSeed: ${seed}  \nWall time: ${(wallMs / 1000).toFixed(0)} s (training ${(r.fit.ms / 1000).toFixed(1)} s, best epoch ${r.fit.bestEpoch} of ${r.fit.history.length})\n\n${table}\n`,
-    modelCard: modelCard(version, dataset, snapshot.hash, r, ctx.command, ctx.commit, ctx.backend),
+    report: { ...r, dataset: o.dataset, backend: o.backend, wallMs: o.wallMs, commit: o.commit, command: o.command, seed: o.seed },
+    reportMd: `# gift-recipient on ${o.dataset}\n\nCommand: \`${o.command}\`  \nCommit: ${o.commit ?? 'uncommitted'}  \nBackend: ${o.backend}  \nSeed: ${o.seed}  \nWall time: ${(o.wallMs / 1000).toFixed(0)} s (training ${(r.fit.ms / 1000).toFixed(1)} s, best epoch ${r.fit.bestEpoch} of ${r.fit.history.length})\n\n${table}\n`,
+    modelCard: modelCard(o.version, o.dataset, o.snapshot, r, o.command, o.commit, o.backend),
   });
-  console.log(`\n${table}\n`);
-  ctx.logger.info(`saved ${path.relative(process.cwd(), dir)} (artifact ${manifest.artifactHash.slice(0, 12)})`);
+  return { table, artifactHash: manifest.artifactHash };
 }
 
 function parseFlags(argv: string[]): Partial<Record<Flag, string>> {
