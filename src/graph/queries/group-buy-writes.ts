@@ -56,7 +56,7 @@ export const GROUP_BUY_FACTS = defineQuery(
    OPTIONAL MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
    ${INVITEE_FACTS.replace('CALL (u)', 'CALL (u, g)')}
    RETURN g.status AS status, g.targetSize AS targetSize, g.deadline AS deadline, g.groupPrice AS groupPrice,
-     i.id AS itemId, init.id AS initiatorId, u IS NOT NULL AS userExists,
+     i.id AS itemId, i.consumable AS consumable, init.id AS initiatorId, u IS NOT NULL AS userExists,
      COUNT { (g)<-[:JOINED]-(:User) } AS participants,
      CASE WHEN u IS NULL THEN false ELSE EXISTS { (u)-[:JOINED]->(g) } END AS joined,
      CASE WHEN u IS NULL THEN false ELSE EXISTS { (g)-[:INVITED]->(u) } END AS invited,

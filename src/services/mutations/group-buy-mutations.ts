@@ -86,7 +86,7 @@ export class GroupBuyMutations {
       const target = Number(f.targetSize);
       if (participants >= target) throw new GiftgraphError(ErrorCode.GROUP_BUY_FULL, `group buy ${a.dataset}:${p.groupBuyId} is full (${participants} of ${target})`, { groupBuyId: p.groupBuyId, participants, targetSize: target });
       if (!f.invited) throw new GiftgraphError(ErrorCode.FORBIDDEN, `${a.dataset}:${a.userId} was not invited to group buy ${a.dataset}:${p.groupBuyId}`, { groupBuyId: p.groupBuyId });
-      if (f.owns) throw new GiftgraphError(ErrorCode.ALREADY_OWNED, `${a.dataset}:${a.userId} already owns the group buy's item`, { itemId: f.itemId });
+      if (f.owns && f.consumable !== true) throw new GiftgraphError(ErrorCode.ALREADY_OWNED, `${a.dataset}:${a.userId} already owns the group buy's item`, { itemId: f.itemId });
       const fills = participants + 1 === target;
       const w = (await tx.run(JOIN_GROUP_BUY.cypher, { ds: a.dataset, gb: p.groupBuyId, user: a.userId, now, fills }))[0]!;
       return { groupBuyId: p.groupBuyId, status: fills ? ('FILLED' as const) : ('OPEN' as const), participants: participants + 1, buyers: w.buyers as string[], itemId: f.itemId as string };
