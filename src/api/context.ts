@@ -1,6 +1,7 @@
 import type { ExplorerService } from '../services/explorer-service';
 import type { RecommendationService } from '../services/recommendation-service';
 import type { GroupBuyService } from '../services/group-buy-service';
+import type { GiftService } from '../services/gift-service';
 import type { CatalogMutations } from '../services/mutations/catalog-mutations';
 import type { GroupBuyMutations } from '../services/mutations/group-buy-mutations';
 import type { ShopMutations } from '../services/mutations/shop-mutations';
@@ -12,6 +13,7 @@ export interface Services {
   explorer: ExplorerService;
   recommendations: RecommendationService;
   groupBuys: GroupBuyService;
+  gifts: GiftService;
   shop: ShopMutations;
   groupBuyWrites: GroupBuyMutations;
   catalog: CatalogMutations;

@@ -12,11 +12,14 @@ import { startApp } from '../server/app';
 import { ARTIFACTS_DIR, ArtifactStore } from '../embeddings/artifact-store';
 import { ModelRegistry } from '../embeddings/registry';
 import { DEMO_CUTOFF_MS } from '../embeddings/demo';
-import { prepareServingModel, ServingModel } from '../embeddings/serving-model';
+import { activateNewestIfNone, prepareServingModel, ServingModel } from '../embeddings/serving-model';
 import { initTfBackend } from '../runtime/tf-backend';
 import { runCli } from './args';
 import { stopFlagOnSignals } from './signals';
 
+
+/** Ranking heads the API serves; each needs an active artifact for its dataset. */
+const RANKING_HEADS = ['gift-recipient', 'group-buy'];
 
 /**
  * `npm start`: embedded Neo4j (unless NEO4J_URI) -> migrate -> seed the demo world when
@@ -56,17 +59,19 @@ runCli(async () => {
     return;
   }
   const servingModel = new ServingModel();
-  const server = await startApp({ graph, logger, clock, migrationsDir: MIGRATIONS_DIR, port: config.apiPort, servingModel });
+  const store = new ArtifactStore(ARTIFACTS_DIR);
+  const registry = new ModelRegistry({ graph, store, clock, logger });
+  const server = await startApp({ graph, logger, clock, migrationsDir: MIGRATIONS_DIR, port: config.apiPort, servingModel, registry });
   console.log(`giftgraph API listening at ${server.url} (health: /healthz, readiness: /readyz)`);
   // The API answers while the encoder loads; /readyz turns ready once every user and item
   // has an embedding from the active model.
   await initTfBackend({ logger, kernels: ['UnsortedSegmentSum'], ...(config.tfRequireNative ? { require: 'tensorflow' as const } : {}) });
-  const store = new ArtifactStore(ARTIFACTS_DIR);
+  for (const head of RANKING_HEADS) await activateNewestIfNone({ registry, store, dataset: config.dataset, model: head, logger });
   await prepareServingModel({
     graph,
     dataset: config.dataset,
     store,
-    registry: new ModelRegistry({ graph, store, clock, logger }),
+    registry,
     state: servingModel,
     asOf: clock.now(),
     logger,

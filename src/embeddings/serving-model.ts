@@ -63,3 +63,19 @@ export async function prepareServingModel(o: {
     o.logger.error(`serving model not ready: ${o.state.state.error}`);
   }
 }
+
+/**
+ * Activates the newest artifact of `model` trained on `dataset` when none is active (the
+ * ranking heads at start); returns the active version, or null when there is no artifact.
+ */
+export async function activateNewestIfNone(o: { registry: ModelRegistry; store: ArtifactStore; dataset: string; model: string; logger: Logger }): Promise<string | null> {
+  const active = await o.registry.active(o.dataset, o.model);
+  if (active) return active.version;
+  const newest = o.store.list(o.model).filter((a) => a.manifest.dataset === o.dataset).at(-1);
+  if (!newest) {
+    o.logger.warn(`no ${o.model} artifact trained on "${o.dataset}": queries that need it answer MODEL_NOT_READY (train with npm run train -- --dataset ${o.dataset} --model ${o.model})`);
+    return null;
+  }
+  await o.registry.activate(o.dataset, o.model, newest.version);
+  return newest.version;
+}

@@ -17,7 +17,11 @@ export type ReasonCode =
   | 'BOUGHT_TOGETHER'
   | 'SAME_GAME'
   | 'ON_WISHLIST'
-  | 'SIMILAR_ITEM';
+  | 'SIMILAR_ITEM'
+  | 'GIFT_OCCASION'
+  | 'CLOSE_FRIEND'
+  | 'GIFTED_BEFORE'
+  | 'PRICE_BAND';
 
 export interface Reason {
   code: ReasonCode;

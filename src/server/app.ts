@@ -11,10 +11,14 @@ import { PopularityCache } from '../retrieval/popularity-cache';
 import { GroupBuyService } from '../services/group-buy-service';
 import { CatalogMutations } from '../services/mutations/catalog-mutations';
 import { GroupBuyMutations } from '../services/mutations/group-buy-mutations';
-import type { EmbeddingRefresh } from '../services/mutations/refresh';
 import { ShopMutations } from '../services/mutations/shop-mutations';
 import { TrackingMutations } from '../services/mutations/tracking-mutations';
 import type { ServingModel } from '../embeddings/serving-model';
+import { ARTIFACTS_DIR, ArtifactStore } from '../embeddings/artifact-store';
+import { EmbeddingRefresher } from '../embeddings/embedding-refresher';
+import { ModelRegistry } from '../embeddings/registry';
+import { GiftRecipientRanker } from '../ranking/gift-recipient-ranker';
+import { GiftService } from '../services/gift-service';
 import { startHttpServer, type Readiness, type RunningServer } from './http-server';
 
 export interface AppOptions {
@@ -25,8 +29,8 @@ export interface AppOptions {
   migrationsDir: string;
   port: number;
   host?: string;
-  /** Recomputes embeddings after writes (null: writes do not refresh embeddings). */
-  refresh?: EmbeddingRefresh | null;
+  /** Model versions (encoder and heads) as activated in the graph; default over graph-models/artifacts. */
+  registry?: ModelRegistry;
   /** The serving encoder's state; /readyz waits for it when given. */
   servingModel?: ServingModel;
 }
@@ -36,15 +40,19 @@ export interface AppOptions {
  * Shared by `npm start` and the end-to-end tests, so both run the same stack.
  */
 export async function startApp(o: AppOptions): Promise<RunningServer> {
+  const registry = o.registry ?? new ModelRegistry({ graph: o.graph, store: new ArtifactStore(ARTIFACTS_DIR), clock: o.clock, logger: o.logger });
+  // Writes refresh the affected embeddings before they answer (read-your-writes).
+  const refresh = new EmbeddingRefresher({ graph: o.graph, registry, clock: o.clock, logger: o.logger });
   const popularity = new PopularityCache({ graph: o.graph, clock: o.clock });
   const retriever = new CandidateRetriever({ graph: o.graph, popularity });
   const services: Services = {
     explorer: new ExplorerService({ graph: o.graph }),
     recommendations: new RecommendationService({ graph: o.graph, retriever, clock: o.clock }),
     groupBuys: new GroupBuyService({ graph: o.graph, clock: o.clock }),
-    shop: new ShopMutations({ graph: o.graph, clock: o.clock, refresh: o.refresh ?? null, logger: o.logger }),
-    groupBuyWrites: new GroupBuyMutations({ graph: o.graph, clock: o.clock, refresh: o.refresh ?? null, logger: o.logger }),
-    catalog: new CatalogMutations({ graph: o.graph, clock: o.clock, refresh: o.refresh ?? null, logger: o.logger, onCatalogChange: (ds) => popularity.invalidate(ds) }),
+    gifts: new GiftService({ graph: o.graph, retriever, clock: o.clock, ranker: new GiftRecipientRanker({ graph: o.graph, registry, clock: o.clock, logger: o.logger }) }),
+    shop: new ShopMutations({ graph: o.graph, clock: o.clock, refresh, logger: o.logger }),
+    groupBuyWrites: new GroupBuyMutations({ graph: o.graph, clock: o.clock, refresh, logger: o.logger }),
+    catalog: new CatalogMutations({ graph: o.graph, clock: o.clock, refresh, logger: o.logger, onCatalogChange: (ds) => popularity.invalidate(ds) }),
     tracking: new TrackingMutations({ graph: o.graph, clock: o.clock }),
   };
   const schema = await buildGiftgraphSchema();
@@ -65,5 +73,12 @@ export async function startApp(o: AppOptions): Promise<RunningServer> {
     }
     return { ready: Object.values(checks).every((c) => c.ok) && 'migrations' in checks, checks };
   };
-  return startHttpServer({ schema, graph: o.graph, services, logger: o.logger, readiness }, o.port, o.host);
+  const server = await startHttpServer({ schema, graph: o.graph, services, logger: o.logger, readiness }, o.port, o.host);
+  return {
+    ...server,
+    stop: async () => {
+      await server.stop();
+      await refresh.dispose();
+    },
+  };
 }

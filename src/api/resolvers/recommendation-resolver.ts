@@ -4,7 +4,7 @@ import type { FriendSuggestion as FriendSuggestionRecord, RecommendationList as 
 import type { ApiContext } from '../context';
 import { Item } from '../types/item';
 import {
-  FriendRecsArgs, FriendSuggestion, localIdIn, RecommendationList, RecommendationsArgs, RecommendedItem, SquadRecommendationList, SquadRecsArgs,
+  FriendRecsArgs, FriendSuggestion, GiftSuggestionList, GiftSuggestionsArgs, localIdIn, RecommendationList, RecommendationsArgs, RecommendedItem, SquadRecommendationList, SquadRecsArgs,
   toControls, type CandidateSourceKind, type ReasonCode,
 } from '../types/recommendation';
 import { User } from '../types/user';
@@ -24,6 +24,24 @@ export class RecommendationResolver {
       controls: toControls(dataset, a.first, a.filter),
     });
     return toList(dataset, list, ctx);
+  }
+
+  @Query(() => GiftSuggestionList, { description: 'Which friends the user is likely to gift now (most likely first), and what to give each.' })
+  async giftSuggestions(@Args(() => GiftSuggestionsArgs) a: GiftSuggestionsArgs, @Ctx() ctx: ApiContext): Promise<GiftSuggestionList> {
+    const { dataset, id } = parseScopedId(a.userId, 'userId');
+    const list = await ctx.services.gifts.suggest({ dataset, userId: id, first: a.first, occasion: a.occasion ?? null, itemsPerRecipient: a.itemsPerRecipient, controls: toControls(dataset, a.itemsPerRecipient || 1, a.filter) });
+    const recipients = await Promise.all(list.suggestions.map((s) => ctx.loaders.user.load(formatScopedId(dataset, s.recipientId))));
+    return {
+      modelVersion: list.modelVersion,
+      windowDays: list.windowDays,
+      suggestions: list.suggestions.map((s, k) => ({
+        recommendationId: s.recommendationId,
+        recipient: User.from(recipients[k]!),
+        probability: s.probability,
+        reasons: s.reasons.map((x) => ({ code: x.code as ReasonCode, text: x.text, friendIds: x.friendIds.map((f) => formatScopedId(dataset, f)) })),
+        items: s.items.map((r) => toRecommendedItem(dataset, r)),
+      })),
+    };
   }
 
   @Query(() => RecommendationList, { description: "Items from the user's friends and servers (social proof first), ranked by the user's taste." })

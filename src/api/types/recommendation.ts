@@ -35,6 +35,7 @@ export enum ReasonCode {
   GIFT_OCCASION = 'GIFT_OCCASION',
   CLOSE_FRIEND = 'CLOSE_FRIEND',
   GIFTED_BEFORE = 'GIFTED_BEFORE',
+  PRICE_BAND = 'PRICE_BAND',
 }
 registerEnumType(ReasonCode, { name: 'ReasonCode', description: 'Machine-readable kind of a reason; `text` is the human sentence.' });
 
@@ -231,4 +232,60 @@ export function toControls(dataset: string, first: number, filter: ItemFilterInp
     gameId: f.gameId ? localIdIn(dataset, f.gameId, 'filter.gameId') : null,
   };
   return { first, exclude: (f.exclude ?? []).map((x) => localIdIn(dataset, x, 'filter.exclude')), filters, maxPerGame: f.maxPerGame ?? null };
+}
+
+@ObjectType({ description: 'A friend the user is likely to gift now, and what to give them.' })
+export class GiftSuggestion {
+  @Field(() => ID)
+  recommendationId!: string;
+
+  @Field(() => User)
+  recipient!: User;
+
+  @Field(() => Float, { description: 'P(the user gifts this friend within `windowDays`), from the gift-recipient head.' })
+  probability!: number;
+
+  @Field(() => [Reason])
+  reasons!: Reason[];
+
+  @Field(() => [RecommendedItem], { description: "What to give: the recipient's wishlist first, then their taste; giftable, for sale, not owned (gifts on their way included), priced like the user's past gifts." })
+  items!: RecommendedItem[];
+}
+
+@ObjectType()
+export class GiftSuggestionList {
+  @Field({ description: '`gift-recipient/<version>` of the head that ranked the recipients.' })
+  modelVersion!: string;
+
+  @Field(() => Int, { description: 'The horizon of `probability`, in days.' })
+  windowDays!: number;
+
+  @Field(() => [GiftSuggestion])
+  suggestions!: GiftSuggestion[];
+}
+
+@ArgsType()
+export class GiftSuggestionsArgs {
+  @Field(() => ID)
+  @MaxLength(160)
+  userId!: string;
+
+  @Field(() => Int, { defaultValue: 10, description: `How many recipients, 1..${MAX_PAGE}.` })
+  @Min(1)
+  @Max(MAX_PAGE)
+  first!: number;
+
+  @Field(() => String, { nullable: true, description: 'BIRTHDAY (only friends whose birthday is near) or a holiday occasion id.' })
+  @IsOptional()
+  @MaxLength(64)
+  occasion?: string | null;
+
+  @Field(() => Int, { defaultValue: 3, description: 'Items per recipient, 0..10.' })
+  @Min(0)
+  @Max(10)
+  itemsPerRecipient!: number;
+
+  @Field(() => ItemFilterInput, { nullable: true })
+  @IsOptional()
+  filter?: ItemFilterInput | null;
 }

@@ -255,3 +255,17 @@ export async function squadMembers(graph: GraphClient, dataset: string, squadId:
   if (!r) return null;
   return { name: String(r.name ?? squadId), kind: String(r.kind ?? 'EXPLICIT'), members: (r.members as string[]).sort() };
 }
+
+/** What the sender paid for their past gifts (for "priced like the sender's past gifts"). */
+export const SENDER_GIFT_PRICES = defineQuery(
+  'senderGiftPrices',
+  `MATCH (s:User {dataset: $ds, id: $id}) USING INDEX s:User(dataset, id)
+   MATCH (s)-[:SENT]->(g:Gift)-[:OF_ITEM]->(i:Item)
+   RETURN coalesce(g.pricePaid, i.price) AS price`,
+  { ds: 'demo', id: 'u1' },
+);
+
+export async function senderGiftPrices(graph: GraphClient, dataset: string, senderId: string): Promise<number[]> {
+  const rows = await graph.query(SENDER_GIFT_PRICES.cypher, { ds: dataset, id: senderId });
+  return rows.map((r) => r.price).filter((p): p is number => typeof p === 'number');
+}
