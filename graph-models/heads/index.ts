@@ -1,6 +1,7 @@
 import type { GraphClient } from '../../src/graph/graph-client';
 import type { Logger } from '../../src/logging/logger';
 import { trainGiftRecipient } from './gift-recipient/train';
+import { trainGroupBuy } from './group-buy/trainer';
 
 /**
  * Ranking heads: small TF.js models on top of the graph (gift recipient, group-buy
@@ -30,4 +31,5 @@ export type HeadTrainer = (ctx: HeadTrainContext) => Promise<void>;
 /** Head name (the `--model` value and artifact folder) -> its trainer. */
 export const HEAD_TRAINERS: Record<string, HeadTrainer> = {
   'gift-recipient': trainGiftRecipient,
+  'group-buy': trainGroupBuy,
 };
