@@ -30,7 +30,7 @@ export const CREATE_GIFT = defineQuery(
   `MATCH (s:User {dataset: $ds, id: $sender}) USING INDEX s:User(dataset, id)
    MATCH (r:User {dataset: $ds, id: $recipient}) USING INDEX r:User(dataset, id)
    MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX i:Item(dataset, id)
-   CREATE (g:Gift {dataset: $ds, id: $id, senderId: $sender, at: $deliverAt, sentAt: $now, occasion: $occasion, message: $message, idempotencyKey: $key, pricePaid: $price})
+   CREATE (g:Gift {dataset: $ds, id: $id, senderId: $sender, at: $now, deliverAt: $deliverAt, occasion: $occasion, message: $message, idempotencyKey: $key, pricePaid: $price})
    CREATE (s)-[:SENT {at: $now}]->(g), (g)-[:TO]->(r), (g)-[:OF_ITEM]->(i)
    RETURN g.id AS id`,
   { ds: 'demo', sender: 'u1', recipient: 'u2', item: 'i1', id: 'g1', now: 0, deliverAt: 0, occasion: null, message: null, key: 'k', price: 0 },
@@ -43,7 +43,7 @@ export const PURCHASE_FACTS = defineQuery(
    WITH u
    OPTIONAL MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX i:Item(dataset, id)
    RETURN ${ITEM_FACTS},
-     CASE WHEN i IS NULL THEN false ELSE EXISTS { (u)-[:PURCHASED]->(i) } OR EXISTS { (u)<-[:TO]-(g:Gift)-[:OF_ITEM]->(i) WHERE g.at <= $now } END AS owns,
+     CASE WHEN i IS NULL THEN false ELSE EXISTS { (u)-[:PURCHASED]->(i) } OR EXISTS { (u)<-[:TO]-(g:Gift)-[:OF_ITEM]->(i) WHERE coalesce(g.deliverAt, g.at) <= $now } END AS owns,
      CASE WHEN i IS NULL THEN false ELSE EXISTS { (u)-[:WISHLISTED]->(i) } END AS wished`,
   { ds: 'demo', user: 'u1', item: 'i1', now: 0 },
 );

@@ -15,7 +15,7 @@ export const USER_RETRIEVAL_CONTEXT = defineQuery(
   `MATCH (u:User {dataset: $ds, id: $id}) USING INDEX u:User(dataset, id)
    RETURN u.embedding AS embedding, u.embeddingVersion AS embeddingVersion,
      COLLECT { MATCH (u)-[:PURCHASED]->(i:Item) RETURN DISTINCT i.id } AS purchased,
-     COLLECT { MATCH (u)<-[:TO]-(g:Gift)-[:OF_ITEM]->(i:Item) WHERE g.at <= $now RETURN DISTINCT i.id } AS received,
+     COLLECT { MATCH (u)<-[:TO]-(g:Gift)-[:OF_ITEM]->(i:Item) WHERE coalesce(g.deliverAt, g.at) <= $now RETURN DISTINCT i.id } AS received,
      COLLECT { MATCH (u)-[:DISMISSED]->(i:Item) RETURN i.id } AS dismissed,
      COLLECT { MATCH (u)-[:WISHLISTED]->(i:Item) RETURN i.id } AS wishlist,
      COLLECT { MATCH (u)-[:PLAYED]->(g:Game) RETURN DISTINCT g.id } AS games`,
@@ -25,7 +25,7 @@ export const USER_RETRIEVAL_CONTEXT = defineQuery(
 export interface UserRetrievalContext {
   embedding: number[] | null;
   embeddingVersion: string | null;
-  /** Items the user owns: bought, or received as a gift already delivered. */
+  /** Items the user owns: bought, or received as a gift already delivered (`deliverAt` passed). */
   owned: Set<string>;
   dismissed: Set<string>;
   wishlist: Set<string>;

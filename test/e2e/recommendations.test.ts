@@ -1,0 +1,223 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fixedClock } from '../../src/clock/clock';
+import { ARTIFACTS_DIR, ArtifactStore } from '../../src/embeddings/artifact-store';
+import { encodeAndWriteBack } from '../../src/embeddings/encoder-runtime';
+import { ModelRegistry } from '../../src/embeddings/registry';
+import type { GraphClient } from '../../src/graph/graph-client';
+import { seedWorld } from '../../src/ingest/seed-world';
+import { silentLogger } from '../../src/logging/logger';
+import { dot } from '../../src/ranking/item-scoring';
+import { startTestApi, type GqlResponse } from '../support/api';
+import { dropDataset, testGraph, TEST_NOW, uniqueDataset } from '../support/graph';
+
+type Rec = { recommendationId: string; score: number | null; modelVersion: string; sources: string[]; item: { id: string; gameId: string | null; price: number | null; catalog: string | null }; reasons: { code: string; text: string; friendIds: string[] }[] };
+const LIST = `recommendationId score modelVersion sources item { id gameId price catalog } reasons { code text friendIds }`;
+
+/**
+ * Recommendations and real-time refresh on a 300-user synthetic world, encoded and served
+ * with the committed demo encoder and gift-recipient head (both inductive: they serve any
+ * world of the same schema), through the real HTTP server.
+ */
+describe('recommendations over HTTP, fresh after writes', () => {
+  let graph: GraphClient;
+  let api: Awaited<ReturnType<typeof startTestApi>>;
+  const ds = uniqueDataset('rec');
+  const id = (x: string) => `${ds}:${x}`;
+  const local = (x: string) => x.slice(ds.length + 1);
+  const truthDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gg-rec-'));
+  const store = new ArtifactStore(ARTIFACTS_DIR);
+  const registry = () => new ModelRegistry({ graph, store, clock: fixedClock(TEST_NOW), logger: silentLogger });
+  let keyN = 0;
+  const key = () => `rk-${++keyN}-${Date.now()}`;
+  const code = (r: GqlResponse) => r.errors?.[0]?.extensions?.code;
+
+  const home = async (user: string, first = 20, filter: Record<string, unknown> | null = null) => {
+    const r = await api.gql<{ recommendations: { modelVersion: string; items: Rec[] } }>(
+      `query($u: ID!, $first: Int!, $filter: ItemFilterInput) { recommendations(userId: $u, surface: HOME, first: $first, filter: $filter) { modelVersion items { ${LIST} } } }`,
+      { u: id(user), first, filter },
+    );
+    expect(r.errors).toBeUndefined();
+    return r.data!.recommendations;
+  };
+  const embedding = async (label: 'User' | 'Item', x: string) => (await graph.query(`MATCH (n:${label} {dataset: $ds, id: $id}) RETURN n.embedding AS e, n.embeddingVersion AS v`, { ds, id: x }))[0] as { e: number[]; v: string };
+
+  beforeAll(async () => {
+    graph = await testGraph();
+    await seedWorld({ graph, dataset: ds, users: 300, seed: 5, reset: false, cutoff: TEST_NOW, clock: fixedClock(TEST_NOW), truthDir, logger: silentLogger });
+    const reg = registry();
+    const sage = await reg.activate(ds, 'sage', 'demo-v1');
+    await reg.activate(ds, 'gift-recipient', 'demo-v1');
+    await encodeAndWriteBack({ graph, dataset: ds, artifact: sage, asOf: TEST_NOW, logger: silentLogger });
+    api = await startTestApi(graph);
+  }, 300_000);
+  afterAll(async () => {
+    await api?.stop();
+    await dropDataset(graph, ds);
+    await graph.close();
+    fs.rmSync(truthDir, { recursive: true, force: true });
+  });
+
+  /** A giftable, for-sale item the recipient does not own. */
+  const giftableFor = async (r: string): Promise<string> =>
+    id(String((await graph.query(`MATCH (i:Item {dataset: $ds}) WHERE coalesce(i.giftable, true) AND coalesce(i.forSale, true) AND (i.availableUntil IS NULL OR i.availableUntil > $now) AND (i.dropAt IS NULL OR i.dropAt <= $now)
+      AND NOT EXISTS { (:User {dataset: $ds, id: $r})-[:PURCHASED]->(i) } AND NOT EXISTS { (:User {dataset: $ds, id: $r})<-[:TO]-(:Gift)-[:OF_ITEM]->(i) } RETURN i.id AS id ORDER BY i.id LIMIT 1`, { ds, r, now: TEST_NOW }))[0]!.id));
+
+  /** A user with friends, purchases and an embedding. */
+  const someUser = async (): Promise<string> =>
+    String((await graph.query(`MATCH (u:User {dataset: $ds})-[:PURCHASED]->() WITH u, count(*) AS n WHERE n >= 3 AND COUNT { (u)-[:FRIEND]-() } >= 3 RETURN u.id AS id ORDER BY u.id LIMIT 1`, { ds }))[0]!.id);
+
+  it('HOME: at most `first` items, none owned (unless consumable), not for sale or dismissed; scored by the active encoder; the same state gives the same answer', async () => {
+    const u = await someUser();
+    const a = await home(u, 20);
+    const b = await home(u, 20);
+    expect(b).toEqual(a);
+    expect(a.items.length).toBe(20);
+    expect(a.modelVersion).toBe('sage/demo-v1');
+    const owned = new Set((await graph.query(`MATCH (:User {dataset: $ds, id: $u})-[:PURCHASED]->(i:Item) WHERE NOT coalesce(i.consumable, false) RETURN i.id AS id`, { ds, u })).map((r) => String(r.id)));
+    for (const r of a.items) expect(owned.has(local(r.item.id))).toBe(false);
+    const scores = a.items.map((r) => r.score).filter((s): s is number => s !== null);
+    expect(scores).toEqual([...scores].sort((x, y) => y - x));
+    expect(new Set(a.items.map((r) => r.recommendationId)).size).toBe(20);
+    // The score is the encoder's cosine between the stored embeddings.
+    const top = a.items[0]!;
+    const [ue, ie] = [await embedding('User', u), await embedding('Item', local(top.item.id))];
+    expect(top.score!).toBeCloseTo(dot(ue.e, ie.e), 6);
+  });
+
+  it('filters: price range, 1P/3P, exclusions and a per-game cap are honoured', async () => {
+    const u = await someUser();
+    const all = await home(u, 30);
+    const exclude = all.items.slice(0, 3).map((r) => r.item.id);
+    const capped = await home(u, 30, { maxPerGame: 1, exclude });
+    const games = capped.items.map((r) => r.item.gameId).filter((g) => g !== null);
+    expect(new Set(games).size).toBe(games.length);
+    for (const e of exclude) expect(capped.items.map((r) => r.item.id)).not.toContain(e);
+    const cheap = await home(u, 20, { maxPrice: 500, catalog: 'THIRD_PARTY' });
+    expect(cheap.items.length).toBeGreaterThan(0);
+    for (const r of cheap.items) {
+      expect(r.item.price!).toBeLessThanOrEqual(500);
+      expect(r.item.catalog).toBe('THIRD_PARTY');
+    }
+    expect(code(await api.gql(`{ recommendations(userId: "${id(u)}", surface: HOME, filter: { minPrice: 900, maxPrice: 100 }) { modelVersion } }`))).toBe('BAD_USER_INPUT');
+    expect(code(await api.gql(`{ recommendations(userId: "${id(u)}", surface: HOME, first: 101) { modelVersion } }`))).toBe('BAD_USER_INPUT');
+    expect(code(await api.gql(`{ recommendations(userId: "${id('nobody')}", surface: HOME) { modelVersion } }`))).toBe('NOT_FOUND');
+  });
+
+  it('after a purchase, the buyer’s stored embedding changes and their top-20 (bought item removed) changes, with items of the same game rising', async () => {
+    const u = await someUser();
+    const before = await home(u, 40);
+    const target = before.items.find((r) => r.item.gameId !== null && !r.sources.includes('POPULAR'))?.item ?? before.items.find((r) => r.item.gameId !== null)!.item;
+    const game = local(target.gameId!);
+    const sameGame = (await graph.query(`MATCH (i:Item {dataset: $ds, gameId: $g}) RETURN i.id AS id, i.embedding AS e`, { ds, g: game })) as { id: string; e: number[] }[];
+    const e0 = await embedding('User', u);
+    const mean = (ue: number[]) => sameGame.reduce((s, r) => s + dot(ue, r.e), 0) / sameGame.length;
+    const p = await api.gql(`mutation($input: PurchaseInput!) { purchase(input: $input) { purchaseId } }`, { input: { userId: id(u), idempotencyKey: key(), itemId: target.id, surface: 'HOME' } });
+    expect(p.errors).toBeUndefined();
+    const e1 = await embedding('User', u);
+    expect(e1.v).toBe('demo-v1');
+    expect(e1.e).not.toEqual(e0.e);
+    const after = await home(u, 40);
+    const top20 = (l: { items: Rec[] }) => l.items.map((r) => r.item.id).filter((x) => x !== target.id).slice(0, 20);
+    expect(top20(after)).not.toEqual(top20(before));
+    expect(mean(e1.e)).toBeGreaterThan(mean(e0.e));
+  });
+
+  it('a dismissed item never comes back', async () => {
+    const u = await someUser();
+    const first = (await home(u, 10)).items[0]!;
+    const d = await api.gql(`mutation($input: DismissInput!) { dismissRecommendation(input: $input) { replayed } }`, { input: { userId: id(u), idempotencyKey: key(), itemId: first.item.id, recommendationId: first.recommendationId } });
+    expect(d.errors).toBeUndefined();
+    expect((await home(u, 50)).items.map((r) => r.item.id)).not.toContain(first.item.id);
+  });
+
+  it('reasons name a friend only when that friend shares activity, and count the rest', async () => {
+    const u = await someUser();
+    const list = await home(u, 50);
+    const named = list.items.flatMap((r) => r.reasons.filter((x) => x.code === 'FRIENDS_OWN' && x.friendIds.length > 0));
+    expect(named.length).toBeGreaterThan(0);
+    const friend = local(named[0]!.friendIds[0]!);
+    await graph.write((tx) => tx.run(`MATCH (f:User {dataset: $ds, id: $f}) SET f.shareActivity = false`, { ds, f: friend }));
+    try {
+      const again = await home(u, 50);
+      for (const r of again.items) for (const x of r.reasons) expect(x.friendIds).not.toContain(id(friend));
+      expect(again.items.some((r) => r.reasons.some((x) => x.code === 'FRIENDS_OWN'))).toBe(true);
+    } finally {
+      await graph.write((tx) => tx.run(`MATCH (f:User {dataset: $ds, id: $f}) REMOVE f.shareActivity`, { ds, f: friend }));
+    }
+  });
+
+  it('every surface answers: CART complements, POST_PURCHASE friends who would like it, WISHLIST similar items; missing context is BAD_USER_INPUT', async () => {
+    const u = await someUser();
+    const items = (await home(u, 5)).items.map((r) => r.item.id);
+    const q = (surface: string, context: Record<string, unknown> | null) =>
+      api.gql<{ recommendations: { items: Rec[]; friends: { user: { id: string }; score: number; reasons: { code: string }[] }[] } }>(
+        `query($u: ID!, $s: Surface!, $c: SurfaceContextInput) { recommendations(userId: $u, surface: $s, context: $c, first: 10) { items { ${LIST} } friends { user { id } score reasons { code } } } }`,
+        { u: id(u), s: surface, c: context },
+      );
+    const cart = await q('CART', { cartItemIds: items.slice(0, 2) });
+    expect(cart.errors).toBeUndefined();
+    expect(cart.data!.recommendations.items.map((r) => r.item.id)).not.toContain(items[0]);
+    const post = await q('POST_PURCHASE', { itemId: items[0] });
+    expect(post.errors).toBeUndefined();
+    expect(post.data!.recommendations.friends.length).toBeGreaterThan(0);
+    const wish = await q('WISHLIST', { itemId: items[1] });
+    expect(wish.errors).toBeUndefined();
+    expect(wish.data!.recommendations.items.every((r) => r.item.id !== items[1])).toBe(true);
+    expect(code(await q('CART', null))).toBe('BAD_USER_INPUT');
+    expect(code(await q('POST_PURCHASE', { itemId: id('nope') }))).toBe('NOT_FOUND');
+  });
+
+  it('friendRecs carry social proof; squadRecs drop what any member owns', async () => {
+    const u = await someUser();
+    const f = await api.gql<{ friendRecs: { items: Rec[] } }>(`{ friendRecs(userId: "${id(u)}", first: 10) { items { ${LIST} } } }`);
+    expect(f.errors).toBeUndefined();
+    expect(f.data!.friendRecs.items.length).toBeGreaterThan(0);
+    for (const r of f.data!.friendRecs.items) expect(r.sources.some((s) => ['FRIEND_PURCHASE', 'FRIEND_WISHLIST', 'GUILD'].includes(s))).toBe(true);
+    const members = (await graph.query(`MATCH (:User {dataset: $ds, id: $u})-[:FRIEND]-(v:User) RETURN v.id AS id ORDER BY id LIMIT 2`, { ds, u })).map((r) => String(r.id));
+    const s = await api.gql<{ squadRecs: { items: Rec[]; memberIds: string[] } }>(`query($m: [ID!]) { squadRecs(memberIds: $m, first: 20) { memberIds items { ${LIST} } } }`, { m: [u, ...members].map(id) });
+    expect(s.errors).toBeUndefined();
+    const owned = new Set((await graph.query(`MATCH (m:User {dataset: $ds})-[:PURCHASED]->(i:Item) WHERE m.id IN $m AND NOT coalesce(i.consumable, false) RETURN DISTINCT i.id AS id`, { ds, m: [u, ...members] })).map((r) => id(String(r.id))));
+    for (const r of s.data!.squadRecs.items) expect(owned.has(r.item.id)).toBe(false);
+    expect(code(await api.gql(`{ squadRecs(memberIds: ["${id(u)}"]) { squadName } }`))).toBe('BAD_USER_INPUT');
+    expect(code(await api.gql(`{ squadRecs(squadId: "${id('nosquad')}") { squadName } }`))).toBe('NOT_FOUND');
+  });
+
+  it('giftSuggestions: friends by gift probability with giftable items; after a gift the sender’s recipient ranking changes; a planned gift is not suggested again and stays hidden from its recipient', async () => {
+    const u = await someUser();
+    const q = () => api.gql<{ giftSuggestions: { modelVersion: string; suggestions: { recipient: { id: string }; probability: number; items: { item: { id: string } }[] }[] } }>(
+      `{ giftSuggestions(userId: "${id(u)}", first: 10, itemsPerRecipient: 3) { modelVersion suggestions { recipient { id } probability items { item { id } } } } }`,
+    );
+    const before = await q();
+    expect(before.errors).toBeUndefined();
+    const list = before.data!.giftSuggestions;
+    expect(list.modelVersion).toBe('gift-recipient/demo-v1');
+    expect(list.suggestions.length).toBeGreaterThan(0);
+    const probs = list.suggestions.map((s) => s.probability);
+    expect(probs).toEqual([...probs].sort((a, b) => b - a));
+    // An immediate gift moves the sender's ranking (past gifts are a feature of the head).
+    const first = list.suggestions[0]!;
+    const now = await api.gql(`mutation($input: SendGiftInput!) { sendGift(input: $input) { gift { id } } }`, {
+      input: { userId: id(u), idempotencyKey: key(), recipientId: first.recipient.id, itemId: await giftableFor(local(first.recipient.id)) },
+    });
+    expect(now.errors).toBeUndefined();
+    const after = (await q()).data!.giftSuggestions;
+    const pOf = (l: typeof list, r: string) => l.suggestions.find((s) => s.recipient.id === r)?.probability ?? null;
+    expect(pOf(after, first.recipient.id)).not.toEqual(pOf(list, first.recipient.id));
+    // A gift scheduled for later: no one is told to send it again...
+    const to = after.suggestions.find((s) => s.items.length > 0)!;
+    const gift = to.items[0]!.item.id;
+    const planned = await api.gql(`mutation($input: SendGiftInput!) { sendGift(input: $input) { gift { id deliverAt } } }`, {
+      input: { userId: id(u), idempotencyKey: key(), recipientId: to.recipient.id, itemId: gift, deliverAt: new Date(TEST_NOW + 5 * 86_400_000).toISOString() },
+    });
+    expect(planned.errors).toBeUndefined();
+    const later = (await q()).data!.giftSuggestions.suggestions.find((s) => s.recipient.id === to.recipient.id);
+    if (later) expect(later.items.map((i) => i.item.id)).not.toContain(gift);
+    // ...and the recipient's own purchases do not see it as owned (that would reveal it), nor do reasons mention gifts.
+    const buy = await api.gql(`mutation($input: PurchaseInput!) { purchase(input: $input) { purchaseId } }`, { input: { userId: to.recipient.id, idempotencyKey: key(), itemId: gift } });
+    expect(code(buy)).not.toBe('ALREADY_OWNED');
+    const mine = await api.gql<{ recommendations: { items: Rec[] } }>(`{ recommendations(userId: "${to.recipient.id}", surface: HOME, first: 100) { items { ${LIST} } } }`);
+    for (const r of mine.data!.recommendations.items) for (const x of r.reasons) expect(x.text).not.toMatch(/gift/i);
+  });
+});
