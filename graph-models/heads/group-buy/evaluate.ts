@@ -24,6 +24,22 @@ export function probabilityMetrics(probs: ArrayLike<number>, labels: ArrayLike<n
   return { n: labels.length, positives: pos.length, auc: auc(pos, neg), brier: cal.brier, ece: cal.ece, bins: cal.bins };
 }
 
+/** Σ_b (n_b/N)·|mean reference_b − mean prob_b| over 10 equal-width bins of `probs`. */
+export function eceAgainst(probs: ArrayLike<number>, reference: ArrayLike<number>, bins = 10): number {
+  const n = new Float64Array(bins);
+  const sp = new Float64Array(bins);
+  const sr = new Float64Array(bins);
+  for (let i = 0; i < probs.length; i++) {
+    const b = Math.min(bins - 1, Math.floor(probs[i]! * bins));
+    n[b]++;
+    sp[b] += probs[i]!;
+    sr[b] += reference[i]!;
+  }
+  let ece = 0;
+  for (let b = 0; b < bins; b++) if (n[b] > 0) ece += Math.abs(sr[b]! - sp[b]!) / probs.length;
+  return probs.length > 0 ? ece : NaN;
+}
+
 /**
  * The baseline: the item's fill rate over the training launches, shrunk towards the global
  * training fill rate by `pseudo` launches, (filled_i + pseudo·prior) / (n_i + pseudo), and
@@ -69,7 +85,15 @@ export interface InviteeRankingMetrics {
 
 export interface HeadEvaluation {
   /** Test launches scored at launch (createdAt + settle). */
-  launches: { model: ProbabilityMetrics; uncalibrated: ProbabilityMetrics; baseline: ProbabilityMetrics; oracle: ProbabilityMetrics | null; oracleMissing: number };
+  launches: {
+    model: ProbabilityMetrics; uncalibrated: ProbabilityMetrics; baseline: ProbabilityMetrics; oracle: ProbabilityMetrics | null; oracleMissing: number;
+    /**
+     * On a synthetic world, 10-bin ECE measured against the planted fill probability instead
+     * of the 0/1 outcome (the outcome's expectation): the same calibration question without
+     * the label noise that dominates ECE on a hundred-odd launches. Null without truth.
+     */
+    eceVsTruth: { model: number; baseline: number } | null;
+  };
   /** Test groups scored at seeded instants part-way through their life (what serving sees). */
   midLife: { model: ProbabilityMetrics; baseline: ProbabilityMetrics };
   invitees: InviteeRankingMetrics;
@@ -116,6 +140,7 @@ export function evaluateHead(
       baseline: probabilityMetrics(base, labels),
       oracle: oracle ? probabilityMetrics(oracleProbs, oracleLabels) : null,
       oracleMissing: oracle ? test.length - oracleProbs.length : 0,
+      eceVsTruth: oracle && oracleProbs.length === test.length ? { model: eceAgainst(probs, oracleProbs), baseline: eceAgainst(base, oracleProbs) } : null,
     },
     midLife: { model: probabilityMetrics(midProbs, midLabels), baseline: probabilityMetrics(mid.map((s) => baseline(s.facts)), midLabels) },
     invitees: inviteeRanking(model, test),

@@ -39,7 +39,7 @@ ${row('head before calibration', l.uncalibrated)}
 ${row("baseline: item's fill rate over training launches", l.baseline, `global prior ${r.baselinePrior.toFixed(3)} for unseen items`)}
 ${l.oracle ? row('planted-truth oracle (ex-ante fill probability)', l.oracle, l.oracleMissing ? `${l.oracleMissing} launches missing from the truth` : 'the ECE floor of this test set') : '| planted-truth oracle | – | – | – | – | – | no truth file (imported data) |'}
 
-Target ECE ≤ ${targetEce}: **${eceMet ? 'met' : 'not met'}** (${f4(l.model.ece)}).${l.oracle ? ` With ${l.model.n} test launches, 10-bin ECE is noisy: the oracle, calibrated by construction, measures ${f4(l.oracle.ece)} here.` : ''}
+Target ECE ≤ ${targetEce}: **${eceMet ? 'met' : 'not met'}** (${f4(l.model.ece)}).${l.oracle ? ` With ${l.model.n} test launches, 10-bin ECE is noisy: the oracle, calibrated by construction, measures ${f4(l.oracle.ece)} here.` : ''}${l.eceVsTruth ? ` Against the planted fill probabilities instead of the outcomes (same bins, no label noise) the head's ECE is ${f4(l.eceVsTruth.model)} (baseline ${f4(l.eceVsTruth.baseline)}).` : ''}
 
 Reliability (head, calibrated):
 

@@ -49,7 +49,7 @@ export interface GroupBuyTrainOptions {
 }
 
 export const GROUP_BUY_DEFAULTS: Omit<GroupBuyTrainOptions, 'dataset' | 'truthFile' | 'log' | 'horizon'> = {
-  seed: 7, hidden: 8, lr: 0.02, maxEpochs: 800, evalEvery: 10, patience: 12, joinWeight: 1.5, l2: 3e-3,
+  seed: 7, hidden: 8, lr: 0.03, maxEpochs: 1500, evalEvery: 10, patience: 20, joinWeight: 1.5, l2: 3e-3,
   midSnapshots: 2, testShare: 0.25, validShare: 0.15, minCalibrationLaunches: 60,
 };
 
