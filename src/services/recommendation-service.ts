@@ -9,6 +9,7 @@ import { ineligibility, type ItemFilters } from '../retrieval/eligibility';
 import type { CandidateRetriever } from '../retrieval/retriever';
 import { capPerGame, compareScored, dot, meanDirection, type ScoredCandidate } from '../ranking/item-scoring';
 import { reasonsFor, type Reason } from '../ranking/reasons';
+import { squadScore } from '../ranking/squad-scoring';
 
 export type Surface = 'HOME' | 'CART' | 'POST_PURCHASE' | 'WISHLIST';
 
@@ -135,14 +136,8 @@ export class RecommendationService {
     // Members' own purchases are not social proof for the group: keep only outsiders.
     const merged = mergeCandidates(lists).map((c) => ({ ...c, friendsBought: c.friendsBought.filter((f) => !memberSet.has(f.id)), friendsWished: c.friendsWished.filter((f) => !memberSet.has(f.id)) }));
     const groupCtx: UserRetrievalContext = { embedding: query, embeddingVersion: ctxs.find((c) => c.embeddingVersion)?.embeddingVersion ?? null, owned, dismissed: new Set(), wishlist: new Set(), games };
-    const scoreFn = (emb: number[] | null): number | null => {
-      const present = vectors.filter((v): v is number[] => v !== null);
-      if (!emb || present.length === 0) return null;
-      const cos = present.map((v) => dot(v, emb));
-      const mean = cos.reduce((s, x) => s + x, 0) / cos.length;
-      const sd = Math.sqrt(cos.reduce((s, x) => s + (x - mean) ** 2, 0) / cos.length);
-      return mean - sd;
-    };
+    const present = vectors.filter((v): v is number[] => v !== null);
+    const scoreFn = (emb: number[] | null): number | null => (emb ? squadScore(present, emb) : null);
     const list = await this.rank(o.dataset, members.join(','), 'SQUAD', groupCtx, merged, o.controls, scoreFn, { groupName: squadName });
     return { ...list, members, squadName };
   }
