@@ -42,6 +42,16 @@ describe('import boundaries (STYLE.md: the tree is the pipeline)', () => {
     expect(readers.filter((f) => !allowed(f))).toEqual([]);
   });
 
+  it('the request path flows one way: retrieval and ranking never import services or the API; services never import the API', () => {
+    const upward = (f: string, banned: RegExp) => imports(f).some((i) => i.startsWith('.') && banned.test(path.join(path.dirname(f), i)));
+    const offenders = [
+      ...src.filter((f) => f.startsWith('src/retrieval/') && upward(f, /^src\/(services|api|server|ranking)\//)),
+      ...src.filter((f) => f.startsWith('src/ranking/') && upward(f, /^src\/(services|api|server)\//)),
+      ...src.filter((f) => f.startsWith('src/services/') && upward(f, /^src\/(api|server)\//)),
+    ];
+    expect(offenders).toEqual([]);
+  });
+
   it('only the config module and composition roots (CLIs) read process.env', () => {
     const offenders = src.filter((f) => !f.startsWith('src/config/') && !f.startsWith('src/cli/') && /process\.env/.test(fs.readFileSync(path.join(PROJECT_ROOT, f), 'utf8')));
     expect(offenders).toEqual([]);
