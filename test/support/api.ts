@@ -1,4 +1,5 @@
 import { fixedClock, type Clock } from '../../src/clock/clock';
+import type { ModelRegistry } from '../../src/embeddings/registry';
 import type { GraphClient } from '../../src/graph/graph-client';
 import { MIGRATIONS_DIR } from '../../src/graph/migrations';
 import { silentLogger } from '../../src/logging/logger';
@@ -13,8 +14,8 @@ export interface GqlResponse<T = Record<string, unknown>> {
 }
 
 /** The real HTTP server on an ephemeral port, over the given graph. */
-export async function startTestApi(graph: GraphClient, o: { clock?: Clock } = {}): Promise<RunningServer & { gql: <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) => Promise<GqlResponse<T>> }> {
-  const server = await startApp({ graph, logger: silentLogger, clock: o.clock ?? fixedClock(TEST_NOW), migrationsDir: MIGRATIONS_DIR, port: 0 });
+export async function startTestApi(graph: GraphClient, o: { clock?: Clock; registry?: ModelRegistry } = {}): Promise<RunningServer & { gql: <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) => Promise<GqlResponse<T>> }> {
+  const server = await startApp({ graph, logger: silentLogger, clock: o.clock ?? fixedClock(TEST_NOW), migrationsDir: MIGRATIONS_DIR, port: 0, ...(o.registry ? { registry: o.registry } : {}) });
   const gql = async <T,>(query: string, variables?: Record<string, unknown>): Promise<GqlResponse<T>> => {
     const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
     return { status: res.status, ...((await res.json()) as object) } as GqlResponse<T>;
