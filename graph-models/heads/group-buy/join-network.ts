@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { readArtifact, writeArtifact } from '../../encoders/artifact-io';
+import { writeArtifact } from '../../encoders/artifact-io';
 import type { PlattParams } from './calibration';
+import { HEAD_FORMAT, HEAD_FORMAT_VERSION, type HeadArtifactConfig } from './head-io';
 import { GroupBuyHeadModel, type HeadWeights } from './head-model';
 
 /**
@@ -222,17 +223,6 @@ function bce(p: tf.Tensor1D, y: tf.Tensor1D, weights?: tf.Tensor1D): tf.Scalar {
   return (weights ? each.mul(weights) : each).mean() as tf.Scalar;
 }
 
-export const HEAD_FORMAT = 'giftgraph/group-buy-head';
-export const HEAD_FORMAT_VERSION = 1;
-
-export interface HeadArtifactConfig {
-  features: number;
-  contextColumns: number;
-  hidden: number;
-  featureColumns: readonly string[];
-  featureVersion: number;
-  platt: PlattParams;
-}
 
 /** Writes model.json + weights.bin (encoders/artifact-io.ts layout). */
 export async function saveHead(dir: string, model: GroupBuyHeadModel, meta: { featureColumns: readonly string[]; featureVersion: number }): Promise<void> {
@@ -251,28 +241,5 @@ export async function saveHead(dir: string, model: GroupBuyHeadModel, meta: { fe
     await writeArtifact(dir, { format: HEAD_FORMAT, formatVersion: HEAD_FORMAT_VERSION, config }, named);
   } finally {
     tf.dispose(named.map((n) => n.tensor));
-  }
-}
-
-/**
- * Reads a saved head into plain numbers (the tensors are released at once). Throws when
- * the artifact was trained on other feature columns than `expectColumns`.
- */
-export async function loadHead(dir: string, expectColumns?: readonly string[]): Promise<{ model: GroupBuyHeadModel; config: HeadArtifactConfig }> {
-  const a = await readArtifact<HeadArtifactConfig>(dir, HEAD_FORMAT, HEAD_FORMAT_VERSION);
-  try {
-    if (expectColumns && a.config.featureColumns.join(',') !== expectColumns.join(',')) {
-      throw new Error(`${dir} was trained on features [${a.config.featureColumns.join(', ')}], this code builds [${expectColumns.join(', ')}]`);
-    }
-    const d = (k: string) => {
-      const t = a.weights[k];
-      if (!t) throw new Error(`${dir}: weight ${k} is missing`);
-      return Float32Array.from(t.dataSync());
-    };
-    const { features, contextColumns, hidden } = a.config;
-    const weights: HeadWeights = { features, contextColumns, hidden, w1: d('w1'), b1: d('b1'), w2: d('w2'), v: d('v'), b: d('b'), u: d('u'), c: d('c') };
-    return { model: new GroupBuyHeadModel(weights, a.config.platt), config: a.config };
-  } finally {
-    tf.dispose(Object.values(a.weights));
   }
 }

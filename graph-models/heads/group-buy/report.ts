@@ -101,7 +101,7 @@ ${row("baseline: item's fill rate over training launches", t.baseline)}
 ${row('model, item history only', t.withoutInitiator)}
 ${row('model, item + initiator history', t.withInitiator)}
 
-Caveats (read before quoting the second row):
+Caveats (read before quoting the last row):
 - Successful launches are one sample per initiator per file (tune, test) while failed launches are all of them, so an
   initiator with many launches in this data mostly has many failures. Initiator-history features (the initiator's other
   launches, leave-one-out) pick up that sampling: the AUC gain over the item-only model measures the data's construction
