@@ -102,6 +102,16 @@ export class JoinNetwork {
     return { fill: dist.mul(t.needMask).sum(1) as tf.Tensor1D, join };
   }
 
+  /** Fill probabilities [S] of a batch as the training graph computes them (no calibration). */
+  fillProbabilities(batch: TailBatch): Float32Array {
+    const t = toTensors(batch);
+    try {
+      return tf.tidy(() => this.forward(t).fill.dataSync() as Float32Array);
+    } finally {
+      disposeTensors(t);
+    }
+  }
+
   private loss(t: BatchTensors, o: Pick<FitOptions, 'joinWeight' | 'l2'>): tf.Scalar {
     const { fill, join } = this.forward(t);
     const groupLoss = bce(fill, t.label);
@@ -162,7 +172,7 @@ export class JoinNetwork {
   private restore(w: HeadWeights): void {
     for (const k of Object.keys(this.vars) as Array<keyof typeof this.vars>) {
       const v = this.vars[k];
-      v.assign(tf.tensor(w[k], v.shape));
+      tf.tidy(() => v.assign(tf.tensor(w[k], v.shape)));
     }
   }
 
