@@ -37,6 +37,11 @@ export interface RankOptions {
   occasion?: string | null;
   /** Epoch ms the ranking is "as of" (default: the clock). Nothing after it is read. */
   asOf?: number;
+  /**
+   * Rank as this user may see it: the sender's gifts to them that are not delivered yet
+   * are left out of the features, so no probability shown to them reveals a planned gift.
+   */
+  hideUndeliveredTo?: string | null;
 }
 
 export interface RankedRecipient {
@@ -81,7 +86,7 @@ export class GiftRecipientRanker {
     if (!Number.isFinite(asOf)) throw new BadInputError(`asOf must be epoch milliseconds; got ${String(o.asOf)}`);
     const { version, weights } = await this.activeWeights(dataset);
     const rows = await giftSignalRows(this.deps.graph, {
-      dataset, senderId: senderLocalId, asOf, interactionsFrom: utcDay(asOf) - INTERACTION_LOOKBACK_DAYS * DAY_MS,
+      dataset, senderId: senderLocalId, asOf, interactionsFrom: utcDay(asOf) - INTERACTION_LOOKBACK_DAYS * DAY_MS, hideUndeliveredTo: o.hideUndeliveredTo ?? null,
     });
     if (!rows) throw new NotFoundError('user', `${dataset}:${senderLocalId}`);
     const occasion = o.occasion ?? null;

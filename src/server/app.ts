@@ -44,12 +44,13 @@ export async function startApp(o: AppOptions): Promise<RunningServer> {
   // Writes refresh the affected embeddings before they answer (read-your-writes).
   const refresh = new EmbeddingRefresher({ graph: o.graph, registry, clock: o.clock, logger: o.logger });
   const popularity = new PopularityCache({ graph: o.graph, clock: o.clock });
+  const giftRanker = new GiftRecipientRanker({ graph: o.graph, registry, clock: o.clock, logger: o.logger });
   const retriever = new CandidateRetriever({ graph: o.graph, popularity });
   const services: Services = {
     explorer: new ExplorerService({ graph: o.graph }),
-    recommendations: new RecommendationService({ graph: o.graph, retriever, clock: o.clock }),
+    recommendations: new RecommendationService({ graph: o.graph, retriever, clock: o.clock, giftRanker }),
     groupBuys: new GroupBuyService({ graph: o.graph, clock: o.clock }),
-    gifts: new GiftService({ graph: o.graph, retriever, clock: o.clock, ranker: new GiftRecipientRanker({ graph: o.graph, registry, clock: o.clock, logger: o.logger }) }),
+    gifts: new GiftService({ graph: o.graph, retriever, clock: o.clock, ranker: giftRanker }),
     shop: new ShopMutations({ graph: o.graph, clock: o.clock, refresh, logger: o.logger }),
     groupBuyWrites: new GroupBuyMutations({ graph: o.graph, clock: o.clock, refresh, logger: o.logger }),
     catalog: new CatalogMutations({ graph: o.graph, clock: o.clock, refresh, logger: o.logger, onCatalogChange: (ds) => popularity.invalidate(ds) }),

@@ -10,6 +10,7 @@ import type { CandidateRetriever } from '../retrieval/retriever';
 import { capPerGame, compareScored, dot, meanDirection, type ScoredCandidate } from '../ranking/item-scoring';
 import { reasonsFor, type Reason } from '../ranking/reasons';
 import { squadScore } from '../ranking/squad-scoring';
+import type { GiftRecipientRanker } from '../ranking/gift-recipient-ranker';
 
 export type Surface = 'HOME' | 'CART' | 'POST_PURCHASE' | 'WISHLIST';
 
@@ -49,6 +50,8 @@ export interface RecommendationList {
 }
 
 const ENCODER = 'sage';
+/** Friends asked "would you gift them?" on the wishlist surface: one head call each. */
+const MAX_GIFTERS = 20;
 
 /**
  * The item recommendations every surface serves: retrieve candidates from several sources,
@@ -57,7 +60,7 @@ const ENCODER = 'sage';
  * its query embedding.
  */
 export class RecommendationService {
-  constructor(private readonly deps: { graph: GraphClient; retriever: CandidateRetriever; clock: Clock }) {}
+  constructor(private readonly deps: { graph: GraphClient; retriever: CandidateRetriever; clock: Clock; giftRanker?: GiftRecipientRanker }) {}
 
   async recommend(o: { dataset: string; userId: string; surface: Surface; itemId?: string | null; cartItemIds?: string[]; controls: ListControls }): Promise<RecommendationList> {
     const ctx = await this.userContext(o.dataset, o.userId);
@@ -88,7 +91,7 @@ export class RecommendationService {
       case 'WISHLIST': {
         const wished = await this.requireContextItem(o.dataset, o.itemId, 'WISHLIST');
         const lists = await Promise.all([r.byEmbedding(o.dataset, wished.embedding, want, 'SIMILAR'), r.sameGame(o.dataset, wished.item.gameId ? [wished.item.gameId] : [])]);
-        const friends = await this.friendsWhoWouldLike(o.dataset, o.userId, wished, 5);
+        const friends = await this.likelyGifters(o.dataset, o.userId, wished, 5);
         // Similar items are ranked by similarity to the wished item, not by the user's taste.
         return this.finish(o.dataset, o.userId, 'WISHLIST', ctx, wished.embedding, lists, { ...o.controls, exclude: [...o.controls.exclude, wished.item.id] }, friends, wished.item);
       }
@@ -200,6 +203,33 @@ export class RecommendationService {
   private async requireContextItem(dataset: string, itemId: string | null | undefined, surface: Surface) {
     if (!itemId) throw new BadInputError(`surface ${surface} needs context.itemId (a scoped item id)`);
     return (await this.requireItems(dataset, [itemId]))[0]!;
+  }
+
+  /**
+   * Friends likely to gift the user soon (the gift-recipient head from each friend's side,
+   * for the closest `MAX_GIFTERS` friends), with gifts already on their way to the user
+   * left out of the features so the answer never reveals a planned gift. Without an
+   * active head: friends who share the taste for the item.
+   */
+  private async likelyGifters(dataset: string, userId: string, item: { item: ItemRecord; embedding: number[] | null }, k: number): Promise<FriendSuggestion[]> {
+    const ranker = this.deps.giftRanker;
+    if (!ranker) return this.friendsWhoWouldLike(dataset, userId, item, k);
+    const friends = (await friendsWithItemState(this.deps.graph, { dataset, userId, itemId: item.item.id, limit: MAX_GIFTERS })).filter((f) => !f.owns);
+    try {
+      const p = await Promise.all(friends.map(async (f) => {
+        const r = await ranker.rank(dataset, f.id, { limit: 100, hideUndeliveredTo: userId });
+        return r.recipients.find((x) => x.userId === userId)?.probability ?? 0;
+      }));
+      return friends
+        .map((f, i) => ({ f, score: p[i]! }))
+        .filter((x) => x.score > 0)
+        .sort((a, b) => b.score - a.score || (a.f.id < b.f.id ? -1 : 1))
+        .slice(0, k)
+        .map(({ f, score }) => ({ userId: f.id, name: f.name, score, reasons: [{ code: 'CLOSE_FRIEND' as const, text: `${f.name} is likely to send you a gift soon`, friendIds: [f.id] }] }));
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'MODEL_NOT_READY') throw e;
+      return this.friendsWhoWouldLike(dataset, userId, item, k);
+    }
   }
 
   /** Friends who don't own the item, by how well it matches their taste (only friends who share activity are named). */

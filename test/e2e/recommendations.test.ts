@@ -169,6 +169,29 @@ describe('recommendations over HTTP, fresh after writes', () => {
     expect(code(await q('POST_PURCHASE', { itemId: id('nope') }))).toBe('NOT_FOUND');
   });
 
+  it('WISHLIST names the friends most likely to gift the user soon, and a gift scheduled for the user changes nothing they can see', async () => {
+    const u = await someUser();
+    const wished = (await home(u, 3)).items[0]!.item.id;
+    const q = () => api.gql<{ recommendations: { friends: { user: { id: string }; score: number; reasons: { code: string; text: string }[] }[] } }>(
+      `query($u: ID!, $c: SurfaceContextInput) { recommendations(userId: $u, surface: WISHLIST, context: $c, first: 5) { friends { user { id } score reasons { code text } } } }`,
+      { u: id(u), c: { itemId: wished } },
+    );
+    const before = await q();
+    expect(before.errors).toBeUndefined();
+    const friends = before.data!.recommendations.friends;
+    expect(friends.length).toBeGreaterThan(0);
+    expect(friends[0]!.reasons[0]!.code).toBe('CLOSE_FRIEND');
+    const scores = friends.map((f) => f.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    // The likeliest gifter schedules a gift for next week: u's view must not move.
+    const gifter = friends[0]!.user.id;
+    const g = await api.gql(`mutation($input: SendGiftInput!) { sendGift(input: $input) { gift { id } } }`, {
+      input: { userId: gifter, idempotencyKey: key(), recipientId: id(u), itemId: await giftableFor(u), deliverAt: new Date(TEST_NOW + 7 * 86_400_000).toISOString() },
+    });
+    expect(g.errors).toBeUndefined();
+    expect((await q()).data).toEqual(before.data);
+  });
+
   it('friendRecs carry social proof; squadRecs drop what any member owns', async () => {
     const u = await someUser();
     const f = await api.gql<{ friendRecs: { items: Rec[] } }>(`{ friendRecs(userId: "${id(u)}", first: 10) { items { ${LIST} } } }`);

@@ -50,7 +50,7 @@ export const GIFT_SIGNALS = defineQuery(
      RETURN collect({
        id: v.id, birthday: v.birthday, since: f.since,
        interactions: [(u)-[i:INTERACTED]-(v) WHERE i.day > $interactionsFrom AND i.day <= $asOf | [i.day, i.messages, i.voiceMinutes, i.playedTogether]],
-       giftsTo: [(u)-[:SENT]->(g:Gift)-[:TO]->(v) WHERE g.at <= $asOf | g.at],
+       giftsTo: [(u)-[:SENT]->(g:Gift)-[:TO]->(v) WHERE g.at <= $asOf AND (v.id <> $hideTo OR coalesce(g.deliverAt, g.at) <= $asOf) | g.at],
        giftsFrom: [(v)-[:SENT]->(g:Gift)-[:TO]->(u) WHERE g.at <= $asOf | g.at],
        wishlist: [(v)-[w:WISHLISTED]->(:Item) WHERE w.at IS NULL OR w.at <= $asOf | coalesce(w.at, -1)],
        friendSince: [(v)-[f2:FRIEND]-(:User) WHERE NOT coalesce(f2.blocked, false) | coalesce(f2.since, -1)],
@@ -59,9 +59,9 @@ export const GIFT_SIGNALS = defineQuery(
      }) AS friends
    }
    RETURN u.id AS id, occasions, friends,
-          [(u)-[:SENT]->(g:Gift) WHERE g.at <= $asOf | g.at] AS giftsSent,
+          [(u)-[:SENT]->(g:Gift)-[:TO]->(r:User) WHERE g.at <= $asOf AND (r.id <> $hideTo OR coalesce(g.deliverAt, g.at) <= $asOf) | g.at] AS giftsSent,
           [(u)-[f:FRIEND]-(:User) WHERE NOT coalesce(f.blocked, false) | coalesce(f.since, -1)] AS friendSince`,
-  { ds: 'demo', id: 'u1', asOf: 0, interactionsFrom: 0 },
+  { ds: 'demo', id: 'u1', asOf: 0, interactionsFrom: 0, hideTo: '' },
 );
 
 export interface ExportedGift {
@@ -125,9 +125,9 @@ export interface GiftSignalRows {
 /** The sender's signals as of `asOf`, or null when the sender is not in the dataset. */
 export async function giftSignalRows(
   graph: Pick<GraphClient, 'query'>,
-  o: { dataset: string; senderId: string; asOf: number; interactionsFrom: number },
+  o: { dataset: string; senderId: string; asOf: number; interactionsFrom: number; hideUndeliveredTo?: string | null },
 ): Promise<GiftSignalRows | null> {
-  const rows = await graph.query(GIFT_SIGNALS.cypher, { ds: o.dataset, id: o.senderId, asOf: o.asOf, interactionsFrom: o.interactionsFrom });
+  const rows = await graph.query(GIFT_SIGNALS.cypher, { ds: o.dataset, id: o.senderId, asOf: o.asOf, interactionsFrom: o.interactionsFrom, hideTo: o.hideUndeliveredTo ?? '' });
   const r = rows[0];
   if (!r) return null;
   const nums = (x: unknown): number[] => ((x as unknown[] | null) ?? []).map(Number);

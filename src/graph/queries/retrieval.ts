@@ -209,8 +209,9 @@ export async function userEmbeddings(graph: GraphClient, dataset: string, ids: r
 }
 
 /**
- * A user's unblocked friends with their embeddings and whether each already owns (or
- * wishlisted) an item: "a friend who'd like it as a gift", "friends likely to gift it".
+ * A user's unblocked friends, closest first (active days together), with their embeddings
+ * and whether each already owns (or wishlisted) an item: "a friend who'd like it as a
+ * gift", "friends likely to gift it".
  */
 export const FRIENDS_WITH_ITEM_STATE = defineQuery(
   'friendsWithItemState',
@@ -218,8 +219,9 @@ export const FRIENDS_WITH_ITEM_STATE = defineQuery(
    MATCH (u:User {dataset: $ds, id: $id}) USING INDEX u:User(dataset, id)
    MATCH (u)-[f:FRIEND]-(fr:User) WHERE NOT coalesce(f.blocked, false)
    RETURN fr.id AS id, fr.name AS name, fr.embedding AS embedding, coalesce(fr.shareActivity, true) AS shares,
-     EXISTS { (fr)-[:PURCHASED]->(i) } AS owns, EXISTS { (fr)-[:WISHLISTED]->(i) } AS wishes
-   ORDER BY fr.id LIMIT toInteger($limit)`,
+     EXISTS { (fr)-[:PURCHASED]->(i) } AS owns, EXISTS { (fr)-[:WISHLISTED]->(i) } AS wishes,
+     COUNT { (u)-[:INTERACTED]-(fr) } AS activeDays
+   ORDER BY activeDays DESC, fr.id LIMIT toInteger($limit)`,
   { ds: 'demo', id: 'u1', item: 'i1', limit: 500 },
 );
 
@@ -230,13 +232,15 @@ export interface FriendItemState {
   shares: boolean;
   owns: boolean;
   wishes: boolean;
+  /** Days the user and this friend interacted (closest first). */
+  activeDays: number;
 }
 
 export async function friendsWithItemState(graph: GraphClient, o: { dataset: string; userId: string; itemId: string; limit: number }): Promise<FriendItemState[]> {
   const rows = await graph.query(FRIENDS_WITH_ITEM_STATE.cypher, { ds: o.dataset, id: o.userId, item: o.itemId, limit: o.limit });
   return rows.map((r) => ({
     id: String(r.id), name: String(r.name ?? r.id), embedding: (r.embedding as number[] | null) ?? null,
-    shares: r.shares !== false, owns: r.owns === true, wishes: r.wishes === true,
+    shares: r.shares !== false, owns: r.owns === true, wishes: r.wishes === true, activeDays: Number(r.activeDays),
   }));
 }
 
