@@ -4,7 +4,7 @@ import type { GraphClient } from '../../graph/graph-client';
 import { catalogFacts, UPSERT_ITEMS } from '../../graph/queries/catalog-writes';
 import type { Logger } from '../../logging/logger';
 import { runIdempotent, type Idempotent } from './idempotent';
-import type { EmbeddingRefresh } from './refresh';
+import { refreshAfterWrite, type EmbeddingRefresh } from './refresh';
 
 export const FIRST_PARTY_TYPES = ['PROFILE_EFFECT', 'BOOST', 'AVATAR_DECORATION'] as const;
 export const THIRD_PARTY_TYPES = ['SKIN', 'BUNDLE', 'CURRENCY_PACK'] as const;
@@ -109,13 +109,7 @@ export class CatalogMutations {
     });
     if (!r.replayed) {
       this.deps.onCatalogChange?.(o.dataset);
-      if (this.deps.refresh) {
-        try {
-          await this.deps.refresh.refresh(o.dataset, { items: r.result.itemIds });
-        } catch (e) {
-          this.deps.logger.warn(`embedding the catalog feed failed: ${(e as Error).message}`, { dataset: o.dataset });
-        }
-      }
+      await refreshAfterWrite(this.deps.refresh, this.deps.logger, o.dataset, { items: r.result.itemIds });
     }
     return r;
   }

@@ -8,7 +8,7 @@ import {
 } from '../../graph/queries/group-buy-writes';
 import type { Logger } from '../../logging/logger';
 import { runIdempotent, type Idempotent } from './idempotent';
-import type { EmbeddingRefresh } from './refresh';
+import { refreshAfterWrite, type EmbeddingRefresh } from './refresh';
 import { assertForSale, type Acting } from './shop-mutations';
 
 export interface GroupBuyResult {
@@ -129,13 +129,8 @@ export class GroupBuyMutations {
     if (status !== 'OPEN') throw new GiftgraphError(ErrorCode.GROUP_BUY_CLOSED, `group buy ${a.dataset}:${groupBuyId} is ${status}`, { groupBuyId, status });
   }
 
-  private async refresh(dataset: string, o: { users?: string[]; items?: string[] }): Promise<void> {
-    if (!this.deps.refresh) return;
-    try {
-      await this.deps.refresh.refresh(dataset, o);
-    } catch (e) {
-      this.deps.logger.warn(`embedding refresh after a group-buy fill failed: ${(e as Error).message}`, { dataset });
-    }
+  private refresh(dataset: string, o: { users?: string[]; items?: string[] }): Promise<void> {
+    return refreshAfterWrite(this.deps.refresh, this.deps.logger, dataset, o);
   }
 }
 

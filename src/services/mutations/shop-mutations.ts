@@ -8,7 +8,7 @@ import {
 } from '../../graph/queries/commerce-writes';
 import type { Logger } from '../../logging/logger';
 import { runIdempotent, type Idempotent } from './idempotent';
-import type { EmbeddingRefresh } from './refresh';
+import { refreshAfterWrite, type EmbeddingRefresh } from './refresh';
 
 /** Who acts, in which dataset, with which idempotency key: every mutation starts with it. */
 export interface Acting {
@@ -144,14 +144,8 @@ export class ShopMutations {
     return f;
   }
 
-  /** Refresh failures never undo a committed write: they are logged, and the next refresh or encode catches up. */
-  private async refresh(dataset: string, o: { users?: string[]; items?: string[] }): Promise<void> {
-    if (!this.deps.refresh) return;
-    try {
-      await this.deps.refresh.refresh(dataset, o);
-    } catch (e) {
-      this.deps.logger.warn(`embedding refresh after a write failed: ${(e as Error).message}`, { dataset, ...o });
-    }
+  private refresh(dataset: string, o: { users?: string[]; items?: string[] }): Promise<void> {
+    return refreshAfterWrite(this.deps.refresh, this.deps.logger, dataset, o);
   }
 }
 
