@@ -124,6 +124,20 @@ describe('recommendations over HTTP, fresh after writes', () => {
     expect(mean(e1.e)).toBeGreaterThan(mean(e0.e));
   });
 
+  it('a new catalog item is embedded on insert, before the mutation answers, and can be retrieved at once', async () => {
+    const row = (await graph.query(`MATCH (g:Game {dataset: $ds})<-[:FOR_GAME]-(i:Item)-[:SOLD_BY]->(p:Publisher) RETURN g.id AS game, p.id AS publisher LIMIT 1`, { ds }))[0]!;
+    const r = await api.gql(`mutation($input: UpsertCatalogInput!) { upsertCatalogItems(input: $input) { created } }`, {
+      input: { publisherId: id(String(row.publisher)), idempotencyKey: key(), items: [{ id: 'fresh1', name: 'Fresh skin', catalog: 'THIRD_PARTY', type: 'SKIN', price: 799, currency: 'USD', gameId: id(String(row.game)), attributes: { finish: 'matte' } }] },
+    });
+    expect(r.errors).toBeUndefined();
+    const e = await embedding('Item', 'fresh1');
+    expect(e.v).toBe('demo-v1');
+    expect(e.e).toHaveLength(64);
+    const similar = await api.gql<{ recommendations: { items: Rec[] } }>(`{ recommendations(userId: "${id(await someUser())}", surface: WISHLIST, context: { itemId: "${id('fresh1')}" }, first: 5) { items { ${LIST} } } }`);
+    expect(similar.errors).toBeUndefined();
+    expect(similar.data!.recommendations.items.length).toBeGreaterThan(0);
+  });
+
   it('a dismissed item never comes back', async () => {
     const u = await someUser();
     const first = (await home(u, 10)).items[0]!;
