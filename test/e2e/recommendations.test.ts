@@ -49,6 +49,7 @@ describe('recommendations over HTTP, fresh after writes', () => {
     const reg = registry();
     const sage = await reg.activate(ds, 'sage', 'demo-v1');
     await reg.activate(ds, 'gift-recipient', 'demo-v1');
+    await reg.activate(ds, 'group-buy', 'demo-v1');
     await encodeAndWriteBack({ graph, dataset: ds, artifact: sage, asOf: TEST_NOW, logger: silentLogger });
     api = await startTestApi(graph);
   }, 300_000);
@@ -136,6 +137,43 @@ describe('recommendations over HTTP, fresh after writes', () => {
     const similar = await api.gql<{ recommendations: { items: Rec[] } }>(`{ recommendations(userId: "${id(await someUser())}", surface: WISHLIST, context: { itemId: "${id('fresh1')}" }, first: 5) { items { ${LIST} } } }`);
     expect(similar.errors).toBeUndefined();
     expect(similar.data!.recommendations.items.length).toBeGreaterThan(0);
+  });
+
+  it('groupBuy: conversion from the active head (1 once filled), suggested invitees not yet invited and by gain; a join moves the probability', async () => {
+    const filled = (await graph.query(`MATCH (g:GroupBuy {dataset: $ds, status: 'FILLED'}) RETURN g.id AS id LIMIT 1`, { ds }))[0]!;
+    const q = (gb: string) => api.gql<{ groupBuy: { status: string; invitees: { id: string }[]; conversion: { probability: number; modelVersion: string; participants: number }; suggestedInvitees: { user: { id: string }; gain: number; probabilityIfInvited: number }[] } }>(
+      `query($id: ID!) { groupBuy(id: $id) { status invitees { id } conversion { probability modelVersion participants } suggestedInvitees(first: 5) { user { id } gain probabilityIfInvited } } }`, { id: id(gb) },
+    );
+    const done = await q(String(filled.id));
+    expect(done.errors).toBeUndefined();
+    expect(done.data!.groupBuy.conversion).toMatchObject({ probability: 1, modelVersion: 'group-buy/demo-v1' });
+    expect(done.data!.groupBuy.suggestedInvitees).toEqual([]);
+    const u = await someUser();
+    const friends = (await graph.query(`MATCH (:User {dataset: $ds, id: $u})-[f:FRIEND]-(v:User) WHERE NOT coalesce(f.blocked, false) RETURN v.id AS id ORDER BY id LIMIT 2`, { ds, u })).map((r) => id(String(r.id)));
+    const created = await api.gql<{ createGroupBuy: { groupBuy: { id: string } } }>(`mutation($input: CreateGroupBuyInput!) { createGroupBuy(input: $input) { groupBuy { id } } }`, {
+      input: { userId: id(u), idempotencyKey: key(), itemId: await giftableFor(u), targetSize: 4, durationHours: 48, inviteeIds: friends },
+    });
+    expect(created.errors).toBeUndefined();
+    const gb = local(created.data!.createGroupBuy.groupBuy.id);
+    const before = (await q(gb)).data!.groupBuy;
+    expect(before.conversion.probability).toBeGreaterThan(0);
+    expect(before.conversion.probability).toBeLessThan(1);
+    const invited = new Set(before.invitees.map((u) => u.id));
+    for (const s of before.suggestedInvitees) {
+      expect(invited.has(s.user.id)).toBe(false);
+      expect(s.probabilityIfInvited).toBeGreaterThanOrEqual(before.conversion.probability);
+    }
+    const gains = before.suggestedInvitees.map((s) => s.gain);
+    expect(gains).toEqual([...gains].sort((a, b) => b - a));
+    const pending = (await graph.query(`MATCH (g:GroupBuy {dataset: $ds, id: $gb})-[:INVITED]->(u:User) WHERE NOT EXISTS { (u)-[:JOINED]->(g) } RETURN u.id AS id ORDER BY id LIMIT 1`, { ds, gb }))[0];
+    if (pending) {
+      const j = await api.gql(`mutation($input: GroupBuyActionInput!) { joinGroupBuy(input: $input) { groupBuy { participantCount } } }`, { input: { userId: id(String(pending.id)), idempotencyKey: key(), groupBuyId: id(gb) } });
+      expect(j.errors).toBeUndefined();
+      const after = (await q(gb)).data!.groupBuy;
+      expect(after.conversion.participants).toBe(before.conversion.participants + 1);
+      expect(after.conversion.probability).not.toBe(before.conversion.probability);
+    }
+    expect((await api.gql(`{ groupBuy(id: "${id('nogb')}") { status } }`)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
   it('a dismissed item never comes back', async () => {
