@@ -118,6 +118,27 @@ describe('shop mutations over HTTP', () => {
     expect(await count('MATCH (:User {dataset: $ds, id: "u3"})-[p:PURCHASED]->(:Item {id: "i2"}) RETURN count(p) AS n')).toBe(2);
   });
 
+  it('10 concurrent retries of one purchase (same key) apply it once and all answer with the same purchase', async () => {
+    const input = { userId: id('u2'), idempotencyKey: key(), itemId: id('i2') };
+    const before = await count('MATCH (:User {dataset: $ds, id: "u2"})-[p:PURCHASED]->(:Item {id: "i2"}) RETURN count(p) AS n');
+    const all = await Promise.all(Array.from({ length: 10 }, () => api.gql<{ purchase: { replayed: boolean; purchaseId: string } }>(PURCHASE, { input })));
+    for (const r of all) expect(r.errors).toBeUndefined();
+    expect(new Set(all.map((r) => r.data!.purchase.purchaseId)).size).toBe(1);
+    expect(all.filter((r) => !r.data!.purchase.replayed)).toHaveLength(1);
+    expect(await count('MATCH (:User {dataset: $ds, id: "u2"})-[p:PURCHASED]->(:Item {id: "i2"}) RETURN count(p) AS n')).toBe(before + 1);
+  });
+
+  it('two friends gifting the same item to one recipient at once: one gift lands, the other is ALREADY_OWNED', async () => {
+    const UPSERT = `mutation($input: UpsertCatalogInput!) { upsertCatalogItems(input: $input) { created } }`;
+    await api.gql(UPSERT, { input: { publisherId: id('p0'), idempotencyKey: key(), items: [{ id: 'race-frame', name: 'Race frame', catalog: 'FIRST_PARTY', type: 'AVATAR_DECORATION', price: 199, currency: 'USD' }] } });
+    const [a, b] = await Promise.all([
+      api.gql(SEND_GIFT, { input: { userId: id('u0'), idempotencyKey: key(), recipientId: id('u2'), itemId: id('race-frame') } }),
+      api.gql(SEND_GIFT, { input: { userId: id('u1'), idempotencyKey: key(), recipientId: id('u2'), itemId: id('race-frame') } }),
+    ]);
+    expect([code(a), code(b)].sort()).toEqual(['ALREADY_OWNED', undefined].sort());
+    expect(await count('MATCH (:User {dataset: $ds, id: "u2"})<-[:TO]-(g:Gift)-[:OF_ITEM]->(:Item {id: "race-frame"}) RETURN count(g) AS n')).toBe(1);
+  });
+
   it('items not for sale or past availableUntil are ITEM_UNAVAILABLE for purchase and gifts', async () => {
     const UPSERT = `mutation($input: UpsertCatalogInput!) { upsertCatalogItems(input: $input) { created updated items { id forSale } } }`;
     const r = await api.gql<{ upsertCatalogItems: { created: number } }>(UPSERT, {

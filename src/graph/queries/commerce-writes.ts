@@ -18,6 +18,9 @@ export const GIFT_FACTS = defineQuery(
    SET s.lastActiveAt = $now
    WITH s
    OPTIONAL MATCH (r:User {dataset: $ds, id: $recipient}) USING INDEX r:User(dataset, id)
+   // Lock the recipient too: two friends gifting them the same item at once are serialised.
+   FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r.lastGiftedAt = $now)
+   WITH s, r
    OPTIONAL MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX i:Item(dataset, id)
    OPTIONAL MATCH (s)-[f:FRIEND]-(r)
    RETURN r IS NOT NULL AS recipientExists, f IS NOT NULL AS friends, coalesce(f.blocked, false) AS blocked, ${ITEM_FACTS},
