@@ -2,6 +2,7 @@ import type { ExplorerService } from '../services/explorer-service';
 import type { RecommendationService } from '../services/recommendation-service';
 import type { GroupBuyService } from '../services/group-buy-service';
 import type { GiftService } from '../services/gift-service';
+import type { ModelAdminService } from '../services/model-admin-service';
 import type { CatalogMutations } from '../services/mutations/catalog-mutations';
 import type { GroupBuyMutations } from '../services/mutations/group-buy-mutations';
 import type { ShopMutations } from '../services/mutations/shop-mutations';
@@ -14,6 +15,7 @@ export interface Services {
   recommendations: RecommendationService;
   groupBuys: GroupBuyService;
   gifts: GiftService;
+  models: ModelAdminService;
   shop: ShopMutations;
   groupBuyWrites: GroupBuyMutations;
   catalog: CatalogMutations;

@@ -5,8 +5,9 @@ import { UserResolver } from './resolvers/user-resolver';
 import { RecommendationResolver } from './resolvers/recommendation-resolver';
 import { MutationResolver } from './resolvers/mutation-resolver';
 import { GroupBuyResolver } from './resolvers/group-buy-resolver';
+import { ModelResolver } from './resolvers/model-resolver';
 
-export const RESOLVERS = [QueryResolver, UserResolver, RecommendationResolver, GroupBuyResolver, MutationResolver] as const;
+export const RESOLVERS = [QueryResolver, UserResolver, RecommendationResolver, GroupBuyResolver, MutationResolver, ModelResolver] as const;
 
 /**
  * Builds the executable schema. Input validation runs class-validator on every args and

@@ -19,6 +19,7 @@ import { EmbeddingRefresher } from '../embeddings/embedding-refresher';
 import { ModelRegistry } from '../embeddings/registry';
 import { GiftRecipientRanker } from '../ranking/gift-recipient-ranker';
 import { GiftService } from '../services/gift-service';
+import { ModelAdminService } from '../services/model-admin-service';
 import { GroupBuyConversion } from '../ranking/group-buy-conversion';
 import { startHttpServer, type Readiness, type RunningServer } from './http-server';
 
@@ -51,6 +52,7 @@ export async function startApp(o: AppOptions): Promise<RunningServer> {
     explorer: new ExplorerService({ graph: o.graph }),
     recommendations: new RecommendationService({ graph: o.graph, retriever, clock: o.clock, giftRanker }),
     groupBuys: new GroupBuyService({ graph: o.graph, clock: o.clock, conversion: new GroupBuyConversion({ graph: o.graph, registry, clock: o.clock, logger: o.logger }) }),
+    models: new ModelAdminService({ registry }),
     gifts: new GiftService({ graph: o.graph, retriever, clock: o.clock, ranker: giftRanker }),
     shop: new ShopMutations({ graph: o.graph, clock: o.clock, refresh, logger: o.logger }),
     groupBuyWrites: new GroupBuyMutations({ graph: o.graph, clock: o.clock, refresh, logger: o.logger }),

@@ -67,4 +67,21 @@ describe('model versions over HTTP', () => {
     await registry.rollback(ds, GIFT_HEAD_NAME);
     expect((await q()).data!.giftSuggestions).toEqual(one);
   });
+
+  it('internal tools list versions with the active one, switch a head over GraphQL, and are told to use the CLI for encoders', async () => {
+    const list = await api.gql<{ modelVersions: { model: string; version: string; kind: string; active: boolean }[] }>(`{ modelVersions(dataset: "${ds}") { model version kind active } }`);
+    expect(list.errors).toBeUndefined();
+    expect(list.data!.modelVersions).toEqual(expect.arrayContaining([
+      { model: 'sage', version: 'demo-v1', kind: 'sage-encoder', active: true },
+      { model: 'gift-recipient', version: 'v1', kind: 'head', active: true },
+      { model: 'gift-recipient', version: 'v2', kind: 'head', active: false },
+    ]));
+    const ACT = `mutation($input: ModelActivationInput!) { activateModel(input: $input) { model version active } }`;
+    expect((await api.gql(ACT, { input: { dataset: ds, model: 'gift-recipient', version: 'v2' } })).data).toEqual({ activateModel: { model: 'gift-recipient', version: 'v2', active: true } });
+    expect((await registry.active(ds, 'gift-recipient'))!.version).toBe('v2');
+    const back = await api.gql(`mutation($input: ModelActivationInput!) { rollbackModel(input: $input) { version } }`, { input: { dataset: ds, model: 'gift-recipient' } });
+    expect(back.data).toEqual({ rollbackModel: { version: 'v1' } });
+    expect((await api.gql(ACT, { input: { dataset: ds, model: 'sage', version: 'demo-v1' } })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await api.gql(ACT, { input: { dataset: ds, model: 'gift-recipient', version: 'nope' } })).errors?.[0]?.extensions?.code).toBe('MODEL_NOT_FOUND');
+  });
 });
