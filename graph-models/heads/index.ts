@@ -2,6 +2,7 @@ import type { GraphClient } from '../../src/graph/graph-client';
 import type { Logger } from '../../src/logging/logger';
 import { trainGiftRecipient } from './gift-recipient/train';
 import { trainGroupBuy } from './group-buy/trainer';
+import { trainSquad } from './squad/train';
 
 /**
  * Ranking heads: small TF.js models on top of the graph (gift recipient, group-buy
@@ -32,4 +33,5 @@ export type HeadTrainer = (ctx: HeadTrainContext) => Promise<void>;
 export const HEAD_TRAINERS: Record<string, HeadTrainer> = {
   'gift-recipient': trainGiftRecipient,
   'group-buy': trainGroupBuy,
+  squad: trainSquad,
 };

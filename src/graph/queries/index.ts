@@ -18,6 +18,7 @@ import './neighborhood';
 import './embeddings';
 import './models';
 import './squad-writes';
+import './squad-signals';
 import './stats';
 import './subgraph';
 import './users';
