@@ -22,8 +22,8 @@ function rankingTable(f: SquadTestFigures): string[] {
   ];
 }
 
-const windowLine = (w: WindowSummary) =>
-  `| (${w.from}, ${w.to}] | ${w.squads} | ${w.withTogether} (${w.together} items) | ${w.withAny} (${w.any} items) |`;
+const windowLine = (role: string, w: WindowSummary) =>
+  `| ${role} | (${w.from}, ${w.to}] | ${w.squads} | ${w.withTogether} (${w.together} items) | ${w.withAny} (${w.any} items) |`;
 
 export function formatSquadHeadReport(r: SquadHeadReport): string {
   const s = r.split;
@@ -46,10 +46,10 @@ export function formatSquadHeadReport(r: SquadHeadReport): string {
     '',
     '### Squads and labels per window (squads with ≥ 2 members at the window start)',
     '',
-    '| window | squads | with a "together" label | with an "any" label |',
-    '|---|---|---|---|',
-    ...s.windows.map((w) => `${windowLine(w)} training`),
-    `${windowLine(s.test)} test`,
+    '| role | window | squads | with a "together" label | with an "any" label |',
+    '|---|---|---|---|---|',
+    ...s.windows.map((w) => windowLine('training', w)),
+    windowLine('test', s.test),
     '',
     `Training: ${s.windows.length} windows of ${s.windowDays} days before ${new Date(s.splitAt).toISOString().slice(0, 10)}, ${s.trainGroups} groups (1 bought item + ${s.negatives} sampled eligible items each), ${s.validGroups} groups of held-out squads for early stopping.`,
     `Held-out loss by epoch: ${r.fit.history.map((h) => `${h.epoch}: ${h.validLoss.toFixed(4)}`).join(', ')} (best ${r.fit.bestEpoch}).`,
