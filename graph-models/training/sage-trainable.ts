@@ -20,6 +20,10 @@ export interface SageTrainOptions {
   temperature: number;
   /** Weight of the user–user friendship objective beside user→item purchase. */
   friendWeight: number;
+  /** Weight of the user→user gift objective (0 or absent: not trained). */
+  giftWeight?: number;
+  /** Training-period gifts as user indices (sender → recipient). */
+  gifts?: { senders: Int32Array; recipients: Int32Array };
   seed: number;
   validK: number;
   checkpointDir: string | null;
@@ -56,7 +60,9 @@ export function embedNodes(encoder: SageEncoder, inputs: SageInputs, type: 'user
  *   purchase:   in-batch softmax over the batch's items, logits z_u·z_i/τ − log q_i, where
  *               q_i is item i's share of training purchases (logQ correction: popular items
  *               appear as in-batch negatives more often than uniform sampling would put them);
- *   friendship: in-batch softmax over the batch's friends, z_a·z_b/τ.
+ *   friendship: in-batch softmax over the batch's friends, z_a·z_b/τ;
+ *   gift:       in-batch softmax over the batch's gift recipients, z_sender·z_recipient/τ
+ *               (who gifts whom: closer than friendship alone).
  * No id embeddings for users and items: every user and item embedding comes from features
  * and neighbours, so a brand-new one is embedded like any other (games and guilds, fixed
  * catalogues, keep learned ids).
@@ -92,6 +98,8 @@ export function sageTrainable(inputs: SageInputs, train: Csr, valid: Csr, o: Sag
   for (let s = 0; s + 1 < friends.offsets.length; s++) friendSrc.fill(s, friends.offsets[s]!, friends.offsets[s + 1]!);
   const B = o.batchSize;
   const F = friends.targets.length ? Math.floor(B / 2) : 0;
+  const gifts = o.gifts && o.giftWeight ? o.gifts : null;
+  const G = gifts && gifts.senders.length > 1 ? Math.min(Math.floor(B / 4), gifts.senders.length) : 0;
   let rng = new SeededRandom(o.seed);
   let rngEpoch = 0;
 
@@ -99,7 +107,7 @@ export function sageTrainable(inputs: SageInputs, train: Csr, valid: Csr, o: Sag
 
   const trainable: Trainable = {
     stepsPerEpoch: Math.max(1, Math.ceil(pairsU.length / B)),
-    examplesPerStep: B + F,
+    examplesPerStep: B + F + G,
     step(epoch) {
       if (epoch !== rngEpoch) {
         rng = new SeededRandom(o.seed + epoch * 7919);
@@ -109,11 +117,16 @@ export function sageTrainable(inputs: SageInputs, train: Csr, valid: Csr, o: Sag
       const users = Int32Array.from(pick, (k) => pairsU[k]!);
       const items = Int32Array.from(pick, (k) => pairsI[k]!);
       const fe = Array.from({ length: F }, () => rng.nextInt(friends.targets.length));
-      const seedsUser = new Int32Array(B + 2 * F);
+      const ge = Array.from({ length: G }, () => rng.nextInt(gifts ? gifts.senders.length : 1));
+      const seedsUser = new Int32Array(B + 2 * F + 2 * G);
       seedsUser.set(users);
       fe.forEach((e, k) => {
         seedsUser[B + k] = friendSrc[e]!;
         seedsUser[B + F + k] = friends.targets[e]!;
+      });
+      ge.forEach((e, k) => {
+        seedsUser[B + 2 * F + k] = gifts!.senders[e]!;
+        seedsUser[B + 2 * F + G + k] = gifts!.recipients[e]!;
       });
       const sub = sampler.sample({ user: seedsUser, item: items }, { seed: o.seed * 1_000_003 + epoch * 100_003 + rng.nextInt(1 << 30) });
       const lq = tf.tensor1d(Float32Array.from(items, (i) => logQ[i]!));
@@ -127,6 +140,12 @@ export function sageTrainable(inputs: SageInputs, train: Csr, valid: Csr, o: Sag
           const zb = z.user!.slice([B + F, 0], [F, -1]);
           const fl = tf.losses.softmaxCrossEntropy(tf.oneHot(tf.range(0, F, 1, 'int32'), F), tf.div(tf.matMul(za, zb, false, true), o.temperature));
           loss = tf.add(loss, tf.mul(fl, o.friendWeight)) as tf.Scalar;
+        }
+        if (G > 0) {
+          const zs = z.user!.slice([B + 2 * F, 0], [G, -1]);
+          const zr = z.user!.slice([B + 2 * F + G, 0], [G, -1]);
+          const gl = tf.losses.softmaxCrossEntropy(tf.oneHot(tf.range(0, G, 1, 'int32'), G), tf.div(tf.matMul(zs, zr, false, true), o.temperature));
+          loss = tf.add(loss, tf.mul(gl, o.giftWeight!)) as tf.Scalar;
         }
         return loss;
       }, true, encoder.trainableVariables());

@@ -12,8 +12,11 @@ import { baselinesOnSplit, resumeFromCheckpoint, type BaselineChoice } from './r
 import { sageInputs } from './sage-graph';
 import { embedNodes, sageTrainable, type SageTrainOptions } from './sage-trainable';
 import { splitCsrs } from './train-collaborative';
+import { coldItemMask, maskedScorer, restrictToItems } from '../evaluation/cold-start';
+import { linkAuc } from '../evaluation/link-auc';
+import { mostPopularScorer } from '../baselines/most-popular';
 
-export interface InductiveOptions extends Omit<SageTrainOptions, 'validK' | 'runOptions'> {
+export interface InductiveOptions extends Omit<SageTrainOptions, 'validK' | 'runOptions' | 'gifts'> {
   dataset: string;
   maxEpochs: number;
   evalEvery: number;
@@ -23,6 +26,8 @@ export interface InductiveOptions extends Omit<SageTrainOptions, 'validK' | 'run
   baselines: BaselineChoice;
   /** The synthetic world's truth file, for the oracle row (absent for imported data). */
   truthFile: string | null;
+  /** Gifts as user ids with their time: before the split point they train the gift objective, after it they test gift AUC. */
+  giftEvents?: { sender: string; recipient: string; at: number }[];
   onEpoch?: (r: EpochRecord & { best: number; bestEpoch: number }) => void;
   onStep?: (epoch: number, step: number, loss: number, examplesPerSec: number) => void;
   log?: (line: string) => void;
@@ -34,6 +39,10 @@ export interface InductiveReport {
   fit: { stopped: FitResult['stopped']; epochs: number; bestEpoch: number; bestValidRecall20: number; ms: number; history: EpochRecord[] };
   test: RankingReport;
   coldStartUsers: RankingReport;
+  /** Test pairs whose item had no training interaction, ranked among such items only. */
+  coldStartItems: { items: number; model: RankingReport; mostPopular: RankingReport };
+  /** Who gifts whom after the split point: AUC of z_sender·z_recipient against a friend who was not gifted. */
+  gifts: { train: number; test: number; auc: number | null };
   baselines: BaselineRow[];
   oracle: RankingReport | null;
   published: PublishedFigure[];
@@ -50,8 +59,15 @@ export async function trainInductive(split: InteractionSplit, g: HeteroGraph, o:
   const c = splitCsrs(split, g);
   const t = split.splitAt ?? Number.POSITIVE_INFINITY;
   const inputs = sageInputs(split.trainGraph, t);
-  const runOptions = { hiddenDim: o.hiddenDim, outDim: o.outDim, fanouts: o.fanouts, batchSize: o.batchSize, lr: o.lr, temperature: o.temperature, friendWeight: o.friendWeight, seed: o.seed };
-  const { trainable, encoder, dispose } = sageTrainable(inputs, c.train, c.valid, { ...o, validK: 20, runOptions });
+  const userIndex = g.nodes.user.index;
+  const giftPairs = (keep: (at: number) => boolean) => {
+    const rows = (o.giftEvents ?? []).filter((x) => keep(x.at) && userIndex.has(x.sender) && userIndex.has(x.recipient));
+    return { senders: Int32Array.from(rows, (x) => userIndex.get(x.sender)!), recipients: Int32Array.from(rows, (x) => userIndex.get(x.recipient)!) };
+  };
+  const trainGifts = giftPairs((at) => at <= t);
+  const testGifts = giftPairs((at) => at > t);
+  const runOptions = { hiddenDim: o.hiddenDim, outDim: o.outDim, fanouts: o.fanouts, batchSize: o.batchSize, lr: o.lr, temperature: o.temperature, friendWeight: o.friendWeight, giftWeight: o.giftWeight ?? 0, seed: o.seed };
+  const { trainable, encoder, dispose } = sageTrainable(inputs, c.train, c.valid, { ...o, gifts: trainGifts, validK: 20, runOptions });
   const ckpt = resumeFromCheckpoint(o, runOptions, trainable);
   const result = await fit(trainable, {
     maxEpochs: o.maxEpochs,
@@ -63,9 +79,22 @@ export async function trainInductive(split: InteractionSplit, g: HeteroGraph, o:
     ...(o.onStep ? { onStep: o.onStep } : {}),
   });
   const full = sageInputs(split.fullTrainGraph, t);
-  const scorer = dotProductScorer(embedNodes(encoder, full, 'user', o.fanouts), embedNodes(encoder, full, 'item', o.fanouts), o.outDim);
+  const userEmb = embedNodes(encoder, full, 'user', o.fanouts);
+  const scorer = dotProductScorer(userEmb, embedNodes(encoder, full, 'item', o.fanouts), o.outDim);
   const test = evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20] });
   const cold = evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20], subset: coldStartUsers(c.trainAll, 5) });
+  const coldMask = coldItemMask(c.trainAll);
+  const coldTest = restrictToItems(c.test, coldMask);
+  const coldItems = {
+    items: coldMask.reduce((s, x) => s + x, 0),
+    model: evaluateRanking({ train: c.trainAll, test: coldTest, scorer: maskedScorer(scorer, coldMask), ks: [10, 20] }),
+    mostPopular: evaluateRanking({ train: c.trainAll, test: coldTest, scorer: maskedScorer(mostPopularScorer(c.trainAll), coldMask), ks: [10, 20] }),
+  };
+  const friendRel = full.graph.relations.find((r) => r.relation === 'friend')!;
+  const giftAuc = linkAuc({
+    userEmb, dim: o.outDim, pairs: { src: testGifts.senders, dst: testGifts.recipients }, seed: o.seed,
+    candidates: (u) => friendRel.targets.subarray(friendRel.offsets[u]!, friendRel.offsets[u + 1]!),
+  });
   const baselines = baselinesOnSplit(c, o.baselines, o.seed);
   const oracle = o.truthFile ? await oracleScorer(o.truthFile, g.nodes.user.ids, g.nodes.item.ids) : null;
   const report: InductiveReport = {
@@ -74,6 +103,8 @@ export async function trainInductive(split: InteractionSplit, g: HeteroGraph, o:
     fit: { stopped: result.stopped, epochs: result.state.epoch, bestEpoch: result.state.bestEpoch, bestValidRecall20: result.state.bestMetric, ms: result.ms, history: result.state.history },
     test,
     coldStartUsers: cold,
+    coldStartItems: coldItems,
+    gifts: { train: trainGifts.senders.length, test: testGifts.senders.length, auc: giftAuc.auc },
     baselines,
     oracle: oracle ? evaluateRanking({ train: c.trainAll, test: c.test, scorer: oracle, ks: [10, 20] }) : null,
     published: PUBLISHED[o.dataset] ?? [],

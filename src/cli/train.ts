@@ -7,6 +7,7 @@ import { BadInputError } from '../errors/errors';
 import { FEATURE_SCHEMA } from '../features/node-features';
 import { loadHeteroGraph } from '../features/load-graph';
 import { splitInteractions } from '../features/splits';
+import { exportGifts } from '../graph/queries/gift-signals';
 import { connectGraph } from '../graph/connect';
 import { MIGRATIONS_DIR } from '../graph/migrations';
 import { runMigrations } from '../graph/migrations/migration-runner';
@@ -32,7 +33,7 @@ type ModelName = (typeof MODELS)[number];
 /**
  * `npm run train -- --dataset D --model sage|lightgcn|socialgcn [--epochs N] [--eval-every K]
  *   [--patience P] [--time-budget 30m] [--resume] [--seed S] [--dim 64] [--lr ...] [--batch ...]
- *   [--baselines all|fast|none] [--version V]`
+ *   [--baselines all|fast|none] [--version V] [--gift-weight 0.3]`
  *
  * Exports the dataset from Neo4j, splits it (its published split, or by time for a
  * synthetic world), trains with early stopping on validation Recall@20 (checkpoints in
@@ -46,7 +47,7 @@ runCli(async () => {
   if (head) return runHead(head.name, head.argv);
   const args = parseArgs(process.argv.slice(2), {
     dataset: 'value', model: 'value', epochs: 'value', 'eval-every': 'value', patience: 'value', 'time-budget': 'value', resume: 'boolean',
-    seed: 'value', dim: 'value', layers: 'value', lr: 'value', l2: 'value', batch: 'value', baselines: 'value', version: 'value', fanouts: 'value',
+    seed: 'value', dim: 'value', layers: 'value', lr: 'value', l2: 'value', batch: 'value', baselines: 'value', version: 'value', fanouts: 'value', 'gift-weight': 'value',
   });
   const config = loadConfig(process.env);
   const logger = consoleLogger(config.logLevel, 'train');
@@ -92,11 +93,14 @@ runCli(async () => {
     let report: { fit: { ms: number; history: EpochRecord[]; bestEpoch: number; epochs: number; stopped: string }; split: { kind: string; testUsers: number }; coldStartUsers: RankingReport };
     let card: string;
     let hyper: Record<string, unknown>;
+    let extraMd = '';
     if (model === 'sage') {
       const fanouts = (args.values.fanouts ?? '10,5').split(',').map(Number);
       const temperature = 0.1;
       const truth = truthFilePath(config.truthDir, dataset);
-      const r = await trainInductive(split, g, { ...common, ...hooks, hiddenDim: dim, outDim: dim, fanouts, batchSize, lr, temperature, friendWeight: 0.5, truthFile: truth });
+      const giftWeight = num(args, 'gift-weight', 0.3);
+      const giftEvents = giftWeight > 0 ? await exportGifts(graph, dataset) : [];
+      const r = await trainInductive(split, g, { ...common, ...hooks, hiddenDim: dim, outDim: dim, fanouts, batchSize, lr, temperature, friendWeight: 0.5, giftWeight, giftEvents, truthFile: truth });
       try {
         await r.encoder.save(dir, { dataset, version });
       } finally {
@@ -104,7 +108,8 @@ runCli(async () => {
       }
       test = r.report.test;
       report = r.report;
-      hyper = { fanouts, batchSize, lr, temperature, friendWeight: 0.5, hiddenDim: dim };
+      hyper = { fanouts, batchSize, lr, temperature, friendWeight: 0.5, giftWeight, hiddenDim: dim };
+      extraMd = `\nCold-start items (${r.report.coldStartItems.items} items without a training interaction; their test pairs ranked among them only): sage R@20 ${r.report.coldStartItems.model.recall[20]!.toFixed(4)} / N@20 ${r.report.coldStartItems.model.ndcg[20]!.toFixed(4)} vs most-popular ${r.report.coldStartItems.mostPopular.recall[20]!.toFixed(4)} / ${r.report.coldStartItems.mostPopular.ndcg[20]!.toFixed(4)} over ${r.report.coldStartItems.model.users} users.\n\nGift links after the split (${r.report.gifts.test} gifts; ${r.report.gifts.train} trained on, weight ${giftWeight}): AUC of z_sender·z_recipient against a friend not gifted ${r.report.gifts.auc === null ? 'n/a' : r.report.gifts.auc.toFixed(4)}.\n`;
       table = formatTable([
         rowFromRanking('sage encoder (ours, validation-selected)', r.report.test, `best epoch ${r.report.fit.bestEpoch} of ${r.report.fit.epochs}, ${r.report.fit.stopped}`),
         rowFromRanking('sage — cold-start users (≤5 train items)', r.report.coldStartUsers),
@@ -131,7 +136,7 @@ runCli(async () => {
       ]);
       card = `- What: ${model === 'lightgcn' ? 'LightGCN (He et al., SIGIR 2020)' : 'LightGCN with SocialLGN-style social propagation (Liao et al. 2022)'}, ${dim}-d, BPR loss.\n- Serves: no. It is transductive (a learned row per user and item), so it cannot embed new nodes or refresh on writes; it is the offline anchor on the collaborative datasets.\n`;
     }
-    console.log(`\n${table}\n`);
+    console.log(`\n${table}\n${extraMd}`);
     const commit = gitCommit();
     const command = `npm run train -- ${process.argv.slice(2).join(' ')}`;
     const wallMs = performance.now() - t0;
@@ -146,7 +151,7 @@ runCli(async () => {
         backend: tfRuntime.backend, trainingMs: report.fit.ms, seed, createdAt: new Date().toISOString(), commit, command, hyperparameters: hyper,
       },
       report: { ...report, backend: tfRuntime.backend, wallMs, commit, command, seed },
-      reportMd: `# ${model} on ${dataset}\n\nCommand: \`${command}\`  \nCommit: ${commit ?? 'uncommitted'}  \nBackend: ${tfRuntime.backend}  \nSeed: ${seed}  \nWall time: ${(wallMs / 1000).toFixed(0)} s (training ${(report.fit.ms / 1000).toFixed(0)} s, ${report.fit.epochs} epochs, ${report.fit.stopped})  \nSplit: ${report.split.kind}, ${report.split.testUsers} test users; test read once with the validation-selected weights.\n\n${table}\n\nValidation Recall@20 trajectory (epoch: value): ${trajectory}\n`,
+      reportMd: `# ${model} on ${dataset}\n\nCommand: \`${command}\`  \nCommit: ${commit ?? 'uncommitted'}  \nBackend: ${tfRuntime.backend}  \nSeed: ${seed}  \nWall time: ${(wallMs / 1000).toFixed(0)} s (training ${(report.fit.ms / 1000).toFixed(0)} s, ${report.fit.epochs} epochs, ${report.fit.stopped})  \nSplit: ${report.split.kind}, ${report.split.testUsers} test users; test read once with the validation-selected weights.\n\n${table}\n${extraMd}\nValidation Recall@20 trajectory (epoch: value): ${trajectory}\n`,
       modelCard: `# Model card: ${model}/${version}\n\n${card}- Data: dataset "${dataset}", snapshot ${snapshot.hash.slice(0, 16)}, ${report.split.kind} split.\n- Test (validation-selected): R@20 ${test.recall[20]!.toFixed(4)}, N@20 ${test.ndcg[20]!.toFixed(4)}; cold-start users R@20 ${report.coldStartUsers.recall[20]!.toFixed(4)}.\n- Reproduce: \`${command}\` at commit ${commit ?? '(uncommitted)'} on backend ${tfRuntime.backend}.\n- Limits: trained on one dataset; popularity bias of softmax/BPR objectives; see report.md for baselines.\n`,
     });
     logger.info(`saved ${path.relative(PROJECT_ROOT, dir)} (artifact ${manifest.artifactHash.slice(0, 12)})`);
