@@ -19,7 +19,7 @@ import { stopFlagOnSignals } from './signals';
 
 
 /** Ranking heads the API serves; each needs an active artifact for its dataset. */
-const RANKING_HEADS = ['gift-recipient', 'group-buy'];
+const RANKING_HEADS = ['gift-recipient', 'group-buy', 'squad'];
 
 /**
  * `npm start`: embedded Neo4j (unless NEO4J_URI) -> migrate -> seed the demo world when

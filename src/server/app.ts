@@ -21,6 +21,7 @@ import { GiftRecipientRanker } from '../ranking/gift-recipient-ranker';
 import { GiftService } from '../services/gift-service';
 import { ModelAdminService } from '../services/model-admin-service';
 import { GroupBuyConversion } from '../ranking/group-buy-conversion';
+import { SquadRanker } from '../ranking/squad-ranker';
 import { startHttpServer, type Readiness, type RunningServer } from './http-server';
 
 export interface AppOptions {
@@ -50,7 +51,7 @@ export async function startApp(o: AppOptions): Promise<RunningServer> {
   const retriever = new CandidateRetriever({ graph: o.graph, popularity });
   const services: Services = {
     explorer: new ExplorerService({ graph: o.graph }),
-    recommendations: new RecommendationService({ graph: o.graph, retriever, clock: o.clock, giftRanker }),
+    recommendations: new RecommendationService({ graph: o.graph, retriever, clock: o.clock, giftRanker, squadRanker: new SquadRanker({ graph: o.graph, registry, clock: o.clock, logger: o.logger }) }),
     groupBuys: new GroupBuyService({ graph: o.graph, clock: o.clock, conversion: new GroupBuyConversion({ graph: o.graph, registry, clock: o.clock, logger: o.logger }) }),
     models: new ModelAdminService({ registry }),
     gifts: new GiftService({ graph: o.graph, retriever, clock: o.clock, ranker: giftRanker }),

@@ -11,6 +11,7 @@ import { capPerGame, compareScored, dot, meanDirection, type ScoredCandidate } f
 import { reasonsFor, type Reason } from '../ranking/reasons';
 import { squadScore } from '../ranking/squad-scoring';
 import type { GiftRecipientRanker } from '../ranking/gift-recipient-ranker';
+import { MAX_SQUAD_CANDIDATES, type SquadRanker } from '../ranking/squad-ranker';
 
 export type Surface = 'HOME' | 'CART' | 'POST_PURCHASE' | 'WISHLIST';
 
@@ -60,7 +61,7 @@ const MAX_GIFTERS = 20;
  * its query embedding.
  */
 export class RecommendationService {
-  constructor(private readonly deps: { graph: GraphClient; retriever: CandidateRetriever; clock: Clock; giftRanker?: GiftRecipientRanker }) {}
+  constructor(private readonly deps: { graph: GraphClient; retriever: CandidateRetriever; clock: Clock; giftRanker?: GiftRecipientRanker; squadRanker?: SquadRanker }) {}
 
   async recommend(o: { dataset: string; userId: string; surface: Surface; itemId?: string | null; cartItemIds?: string[]; controls: ListControls }): Promise<RecommendationList> {
     const ctx = await this.userContext(o.dataset, o.userId);
@@ -137,11 +138,21 @@ export class RecommendationService {
     }
     const memberSet = new Set(members);
     // Members' own purchases are not social proof for the group: keep only outsiders.
-    const merged = mergeCandidates(lists).map((c) => ({ ...c, friendsBought: c.friendsBought.filter((f) => !memberSet.has(f.id)), friendsWished: c.friendsWished.filter((f) => !memberSet.has(f.id)) }));
+    // Bounded: the squad head reads its per-candidate context in one query of at most this many items.
+    const merged = mergeCandidates(lists).slice(0, MAX_SQUAD_CANDIDATES).map((c) => ({ ...c, friendsBought: c.friendsBought.filter((f) => !memberSet.has(f.id)), friendsWished: c.friendsWished.filter((f) => !memberSet.has(f.id)) }));
     const groupCtx: UserRetrievalContext = { embedding: query, embeddingVersion: ctxs.find((c) => c.embeddingVersion)?.embeddingVersion ?? null, owned, dismissed: new Set(), wishlist: new Set(), games };
     const present = vectors.filter((v): v is number[] => v !== null);
-    const scoreFn = (emb: number[] | null): number | null => (emb ? squadScore(present, emb) : null);
-    const list = await this.rank(o.dataset, members.join(','), 'SQUAD', groupCtx, merged, o.controls, scoreFn, { groupName: squadName });
+    // The trained squad head when one is active; the untrained squadScore otherwise.
+    const scorer = this.deps.squadRanker ? await this.deps.squadRanker.scorer(o.dataset).catch((e: { code?: string }) => (e.code === 'MODEL_NOT_READY' ? null : Promise.reject(e))) : null;
+    const sctx = scorer && present.length > 0
+      ? await this.deps.squadRanker!.context(o.dataset, { memberIds: members, itemIds: merged.map((c) => c.itemId), asOf: this.deps.clock.now() })
+      : null;
+    const scoreFn = (emb: number[] | null, item: ItemRecord): number | null => {
+      if (!emb || present.length === 0) return null;
+      if (scorer && sctx) return scorer.score(present, { id: item.id, embedding: emb, gameId: item.gameId, price: item.price }, sctx);
+      return squadScore(present, emb);
+    };
+    const list = await this.rank(o.dataset, members.join(','), 'SQUAD', groupCtx, merged, o.controls, scoreFn, { groupName: squadName }, scorer && sctx ? `${scorer.model}/${scorer.version}` : null);
     return { ...list, members, squadName };
   }
 
@@ -157,8 +168,10 @@ export class RecommendationService {
     ctx: UserRetrievalContext,
     candidates: Candidate[],
     controls: ListControls,
-    scoreOf: (embedding: number[] | null) => number | null,
+    scoreOf: (embedding: number[] | null, item: ItemRecord) => number | null,
     names: { groupName?: string; anchorName?: string } = {},
+    /** `<model>/<version>` of a head that scored on top of the embeddings (the squad head); null: the encoder's cosine. */
+    scoredBy: string | null = null,
   ): Promise<RecommendationList> {
     const details = await candidateItems(this.deps.graph, dataset, candidates.map((c) => c.itemId));
     const elig = { now: this.deps.clock.now(), owned: ctx.owned, dismissed: ctx.dismissed, exclude: new Set(controls.exclude), filters: controls.filters };
@@ -168,13 +181,13 @@ export class RecommendationService {
       if (!d || ineligibility(d.item, elig) !== null) continue;
       // Scores only compare embeddings of one model version.
       const comparable = d.embeddingVersion !== null && d.embeddingVersion === ctx.embeddingVersion;
-      scored.push({ candidate: c, item: d.item, score: comparable ? scoreOf(d.embedding) : null, version: comparable ? d.embeddingVersion : null });
+      scored.push({ candidate: c, item: d.item, score: comparable ? scoreOf(d.embedding, d.item) : null, version: comparable ? d.embeddingVersion : null });
     }
     scored.sort(compareScored);
     const top = capPerGame(scored, controls.first, controls.maxPerGame);
-    const listVersion = ctx.embeddingVersion ? `${ENCODER}/${ctx.embeddingVersion}` : 'fallback/popular';
+    const listVersion = ctx.embeddingVersion ? scoredBy ?? `${ENCODER}/${ctx.embeddingVersion}` : 'fallback/popular';
     const items = top.map((s): RecommendedItem => {
-      const modelVersion = s.version ? `${ENCODER}/${s.version}` : `fallback/${[...s.candidate.sources.keys()][0]!.toLowerCase()}`;
+      const modelVersion = s.version ? scoredBy ?? `${ENCODER}/${s.version}` : `fallback/${[...s.candidate.sources.keys()][0]!.toLowerCase()}`;
       return {
         recommendationId: recommendationId(dataset, viewer, surface, s.item.id, modelVersion),
         item: s.item,

@@ -50,6 +50,7 @@ describe('recommendations over HTTP, fresh after writes', () => {
     const sage = await reg.activate(ds, 'sage', 'demo-v1');
     await reg.activate(ds, 'gift-recipient', 'demo-v1');
     await reg.activate(ds, 'group-buy', 'demo-v1');
+    await reg.activate(ds, 'squad', 'demo-v1');
     await encodeAndWriteBack({ graph, dataset: ds, artifact: sage, asOf: TEST_NOW, logger: silentLogger });
     api = await startTestApi(graph);
   }, 300_000);
@@ -251,8 +252,11 @@ describe('recommendations over HTTP, fresh after writes', () => {
     expect(f.data!.friendRecs.items.length).toBeGreaterThan(0);
     for (const r of f.data!.friendRecs.items) expect(r.sources.some((s) => ['FRIEND_PURCHASE', 'FRIEND_WISHLIST', 'GUILD'].includes(s))).toBe(true);
     const members = (await graph.query(`MATCH (:User {dataset: $ds, id: $u})-[:FRIEND]-(v:User) RETURN v.id AS id ORDER BY id LIMIT 2`, { ds, u })).map((r) => String(r.id));
-    const s = await api.gql<{ squadRecs: { items: Rec[]; memberIds: string[] } }>(`query($m: [ID!]) { squadRecs(memberIds: $m, first: 20) { memberIds items { ${LIST} } } }`, { m: [u, ...members].map(id) });
+    const s = await api.gql<{ squadRecs: { modelVersion: string; items: Rec[]; memberIds: string[] } }>(`query($m: [ID!]) { squadRecs(memberIds: $m, first: 20) { modelVersion memberIds items { ${LIST} } } }`, { m: [u, ...members].map(id) });
     expect(s.errors).toBeUndefined();
+    expect(s.data!.squadRecs.modelVersion).toBe('squad/demo-v1');
+    const sq = s.data!.squadRecs.items.map((r) => r.score).filter((x): x is number => x !== null);
+    expect(sq).toEqual([...sq].sort((a, b) => b - a));
     const owned = new Set((await graph.query(`MATCH (m:User {dataset: $ds})-[:PURCHASED]->(i:Item) WHERE m.id IN $m AND NOT coalesce(i.consumable, false) RETURN DISTINCT i.id AS id`, { ds, m: [u, ...members] })).map((r) => id(String(r.id))));
     for (const r of s.data!.squadRecs.items) expect(owned.has(r.item.id)).toBe(false);
     expect(code(await api.gql(`{ squadRecs(memberIds: ["${id(u)}"]) { squadName } }`))).toBe('BAD_USER_INPUT');
