@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { GIFT_FEATURES, GIFT_FEATURE_SCHEMA_VERSION } from '../../../src/features/gift-features';
 import { SeededRandom } from '../../layers/seeded-random';
+import { fitEpochs, standardize, type HeadEpochLog } from '../head-fit';
 import type { ExampleSet } from './dataset';
 import { GIFT_HEAD_FORMAT, GIFT_HEAD_FORMAT_VERSION, predictProbabilities, type GiftHeadWeights } from './model';
 
@@ -29,12 +30,7 @@ export interface FitGiftHeadOptions {
   onEpoch?: (r: EpochLog) => void;
 }
 
-export interface EpochLog {
-  epoch: number;
-  trainLoss: number;
-  validLoss: number;
-  ms: number;
-}
+export type EpochLog = HeadEpochLog;
 
 export interface FitGiftHeadResult {
   weights: GiftHeadWeights;
@@ -66,9 +62,8 @@ export function fitGiftHead(train: ExampleSet, valid: ExampleSet, o: FitGiftHead
   const batch = o.batchSize ?? 1024;
   if (train.n === 0) throw new Error('no training rows');
 
-  // Weighted standardisation statistics over the training rows.
-  const mean = new Float64Array(F);
-  const sq = new Float64Array(F);
+  // Weighted standardisation over the training rows (constant columns: σ = 1, W1 rows zeroed).
+  const { mean, std, constant, xs } = standardize(train.x, train.n, F, train.weight);
   let sw = 0;
   let pos = 0;
   let winSum = 0;
@@ -77,23 +72,7 @@ export function fitGiftHead(train: ExampleSet, valid: ExampleSet, o: FitGiftHead
     sw += wi;
     pos += wi * train.y[i]!;
     winSum += wi * train.windowDays[i]!;
-    for (let k = 0; k < F; k++) mean[k]! += wi * train.x[i * F + k]!;
   }
-  for (let k = 0; k < F; k++) mean[k]! /= sw;
-  for (let i = 0; i < train.n; i++) {
-    const wi = train.weight[i]!;
-    for (let k = 0; k < F; k++) {
-      const d = train.x[i * F + k]! - mean[k]!;
-      sq[k]! += wi * d * d;
-    }
-  }
-  // A column that never varied in training (e.g. birthday_known on a world where every
-  // birthday is known) cannot be learnt: σ = 1 and its W1 row is zeroed after training, so
-  // a different value at serving time is ignored instead of blown up by a tiny σ.
-  const constant = Array.from(sq, (s) => Math.sqrt(s / sw) < 1e-6);
-  const std = Array.from(sq, (s, k) => (constant[k] ? 1 : Math.sqrt(s / sw)));
-  const xs = new Float32Array(train.n * F);
-  for (let i = 0; i < train.n; i++) for (let k = 0; k < F; k++) xs[i * F + k] = (train.x[i * F + k]! - mean[k]!) / std[k]!;
 
   // Start at the base rate: e^b2 · mean window ≈ −ln(1 − positive share).
   const baseRate = Math.max(1e-6, pos / sw);
@@ -125,30 +104,18 @@ export function fitGiftHead(train: ExampleSet, valid: ExampleSet, o: FitGiftHead
     windowDays: o.windowDays,
   });
 
-  const order = Int32Array.from({ length: train.n }, (_, i) => i);
   const bx = new Float32Array(batch * F);
   const by = new Float32Array(batch);
   const bw = new Float32Array(batch);
   const blw = new Float32Array(batch);
-  const history: EpochLog[] = [];
-  let best: GiftHeadWeights = snapshot();
-  let bestLoss = Infinity;
-  let bestEpoch = 0;
   try {
-    for (let epoch = 1; epoch <= maxEpochs; epoch++) {
-      const te = performance.now();
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = rng.nextU32() % (i + 1);
-        const tmp = order[i]!;
-        order[i] = order[j]!;
-        order[j] = tmp;
-      }
-      let lossSum = 0;
-      let steps = 0;
-      for (let start = 0; start < order.length; start += batch) {
-        const b = Math.min(batch, order.length - start);
+    const { best, history, bestEpoch } = fitEpochs({
+      n: train.n, batch, maxEpochs, patience, rng, snapshot, onEpoch: o.onEpoch,
+      validLoss: (current, trainLoss) => (valid.n > 0 ? weightedLogLoss(predictRows(current, valid), valid.y, valid.weight) : trainLoss),
+      step: (rows) => {
+        const b = rows.length;
         for (let r = 0; r < b; r++) {
-          const i = order[start + r]!;
+          const i = rows[r]!;
           bx.set(xs.subarray(i * F, (i + 1) * F), r * F);
           by[r] = train.y[i]!;
           bw[r] = train.weight[i]!;
@@ -170,26 +137,16 @@ export function fitGiftHead(train: ExampleSet, valid: ExampleSet, o: FitGiftHead
           const reg = tf.mul(l2, tf.add(tf.sum(tf.square(W1)), tf.sum(tf.square(w2))));
           return tf.add(nll, reg) as tf.Scalar;
         }, true, vars);
-        lossSum += loss!.dataSync()[0]!;
+        const v = loss!.dataSync()[0]!;
         loss!.dispose();
-        steps++;
-      }
-      const current = snapshot();
-      const validLoss = valid.n > 0 ? weightedLogLoss(predictRows(current, valid), valid.y, valid.weight) : lossSum / steps;
-      const rec = { epoch, trainLoss: lossSum / steps, validLoss, ms: performance.now() - te };
-      history.push(rec);
-      o.onEpoch?.(rec);
-      if (validLoss < bestLoss - 1e-6) {
-        bestLoss = validLoss;
-        best = current;
-        bestEpoch = epoch;
-      } else if (epoch - bestEpoch >= patience) break;
-    }
+        return v;
+      },
+    });
+    return { weights: best, history, bestEpoch, ms: performance.now() - t0 };
   } finally {
     for (const v of vars) v.dispose();
     optimizer.dispose();
   }
-  return { weights: best, history, bestEpoch, ms: performance.now() - t0 };
 }
 
 /** Probabilities for every row of an example set, each at its own window. */

@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { SQUAD_FEATURES, SQUAD_FEATURE_SCHEMA_VERSION } from '../../../src/features/squad-features';
 import { SeededRandom } from '../../layers/seeded-random';
+import { fitEpochs, standardize, type HeadEpochLog } from '../head-fit';
 import { SQUAD_HEAD_FORMAT, SQUAD_HEAD_FORMAT_VERSION, squadHeadScores, type SquadHeadWeights, type SquadLabelKind } from './model';
 
 /** Groups of candidate rows, the positive first in each group. */
@@ -45,12 +46,7 @@ export interface FitSquadHeadOptions {
   onEpoch?: (r: SquadEpochLog) => void;
 }
 
-export interface SquadEpochLog {
-  epoch: number;
-  trainLoss: number;
-  validLoss: number;
-  ms: number;
-}
+export type SquadEpochLog = HeadEpochLog;
 
 export interface FitSquadHeadResult {
   weights: SquadHeadWeights;
@@ -91,17 +87,9 @@ export function fitSquadHead(train: SquadExamples, valid: SquadExamples, o: FitS
   if (valid.groups > 0 && valid.size !== S) throw new Error(`train and validation groups differ in size (${S} vs ${valid.size})`);
 
   // Standardisation over every training row (negatives dominate: the candidate distribution).
-  const rows = train.groups * S;
-  const mean = new Float64Array(F);
-  const sq = new Float64Array(F);
-  for (let r = 0; r < rows; r++) for (let k = 0; k < F; k++) mean[k]! += train.x[r * F + k]!;
-  for (let k = 0; k < F; k++) mean[k]! /= rows;
-  for (let r = 0; r < rows; r++) for (let k = 0; k < F; k++) sq[k]! += (train.x[r * F + k]! - mean[k]!) ** 2;
   // A column that never varied (no prices in an imported catalog) cannot be learnt: σ = 1, weights zeroed.
-  const constant = Array.from(sq, (s) => Math.sqrt(s / rows) < 1e-6);
-  const std = Array.from(sq, (s, k) => (constant[k] ? 1 : Math.sqrt(s / rows)));
-  const xs = new Float32Array(rows * F);
-  for (let r = 0; r < rows; r++) for (let k = 0; k < F; k++) xs[r * F + k] = (train.x[r * F + k]! - mean[k]!) / std[k]!;
+  const rows = train.groups * S;
+  const { mean, std, constant, xs } = standardize(train.x, rows, F);
 
   const Hv = Math.max(1, H); // TF.js needs non-empty shapes; with H = 0 the hidden path is never used.
   const [wLin, W1, b1, w2] = tf.tidy(() => [
@@ -130,61 +118,39 @@ export function fitSquadHead(train: SquadExamples, valid: SquadExamples, o: FitS
     labels: o.labels,
   });
 
-  const order = Int32Array.from({ length: train.groups }, (_, i) => i);
   const bx = new Float32Array(batch * S * F);
   const bw = new Float32Array(batch);
-  const history: SquadEpochLog[] = [];
-  let best = snapshot();
-  let bestLoss = Infinity;
-  let bestEpoch = 0;
   try {
-    for (let epoch = 1; epoch <= maxEpochs; epoch++) {
-      const te = performance.now();
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = rng.nextU32() % (i + 1);
-        const tmp = order[i]!;
-        order[i] = order[j]!;
-        order[j] = tmp;
-      }
-      let lossSum = 0;
-      let steps = 0;
-      for (let start = 0; start < order.length; start += batch) {
-        const b = Math.min(batch, order.length - start);
+    const { best, history, bestEpoch } = fitEpochs({
+      n: train.groups, batch, maxEpochs, patience, rng, snapshot, onEpoch: o.onEpoch,
+      validLoss: (current, trainLoss) => (valid.groups > 0 ? groupSoftmaxLoss(current, valid) : trainLoss),
+      step: (groups) => {
+        const b = groups.length;
         for (let r = 0; r < b; r++) {
-          const g = order[start + r]!;
+          const g = groups[r]!;
           bx.set(xs.subarray(g * S * F, (g + 1) * S * F), r * S * F);
           bw[r] = train.weight[g]!;
         }
         const loss = optimizer.minimize(() => {
           const x = tf.tensor2d(bx.subarray(0, b * S * F), [b * S, F]);
           const w = tf.tensor1d(bw.subarray(0, b));
-          let s = tf.matMul(x, wLin);
-          if (H > 0) s = tf.add(s, tf.matMul(tf.relu(tf.add(tf.matMul(x, W1), b1)), w2));
-          const logits = tf.reshape(s, [b, S]);
+          let sc = tf.matMul(x, wLin);
+          if (H > 0) sc = tf.add(sc, tf.matMul(tf.relu(tf.add(tf.matMul(x, W1), b1)), w2));
+          const logits = tf.reshape(sc, [b, S]);
           // −log softmax of column 0 (the positive) per group.
           const nll = tf.sub(tf.logSumExp(logits, 1), tf.reshape(tf.slice(logits, [0, 0], [b, 1]), [b]));
           const data = tf.div(tf.sum(tf.mul(w, nll)), tf.sum(w));
           const reg = tf.mul(l2, H > 0 ? tf.add(tf.sum(tf.square(wLin)), tf.add(tf.sum(tf.square(W1)), tf.sum(tf.square(w2)))) : tf.sum(tf.square(wLin)));
           return tf.add(data, reg) as tf.Scalar;
         }, true, vars);
-        lossSum += loss!.dataSync()[0]!;
+        const v = loss!.dataSync()[0]!;
         loss!.dispose();
-        steps++;
-      }
-      const current = snapshot();
-      const validLoss = valid.groups > 0 ? groupSoftmaxLoss(current, valid) : lossSum / steps;
-      const rec = { epoch, trainLoss: lossSum / steps, validLoss, ms: performance.now() - te };
-      history.push(rec);
-      o.onEpoch?.(rec);
-      if (validLoss < bestLoss - 1e-6) {
-        bestLoss = validLoss;
-        best = current;
-        bestEpoch = epoch;
-      } else if (epoch - bestEpoch >= patience) break;
-    }
+        return v;
+      },
+    });
+    return { weights: best, history, bestEpoch, ms: performance.now() - t0 };
   } finally {
     for (const v of [wLin, W1, b1, w2]) v.dispose();
     optimizer.dispose();
   }
-  return { weights: best, history, bestEpoch, ms: performance.now() - t0 };
 }
