@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<{ main: (args: string[]) => Promise<
   'tf-backends': () => import('./tf-backends'),
   train: () => import('./train'),
   refresh: () => import('./refresh'),
+  serve: () => import('./serve'),
 };
 
 async function run(): Promise<void> {

@@ -1,0 +1,153 @@
+import type { GraphClient } from '../src/graph/graph-client';
+import { userStates, type BenchItem, type UserState } from './serve-fixtures';
+import type { GqlClient } from './serve-load';
+
+/**
+ * The mutations of phase (d) and the requests each phase sends: targets the API accepts
+ * (a user never buys what they own, a gift goes to a friend who does not own the item, a
+ * join goes to an open group buy the user was invited to), each call with a fresh
+ * idempotency key. Users are drawn uniformly with the bench's seeded generator.
+ */
+
+export const MUTATIONS = ['purchase', 'addToWishlist', 'sendGift', 'joinGroupBuy', 'addFriend', 'dismissRecommendation'] as const;
+export type MutationName = (typeof MUTATIONS)[number];
+
+const DOC: Record<MutationName, string> = {
+  purchase: 'mutation($input: PurchaseInput!) { purchase(input: $input) { purchaseId replayed } }',
+  addToWishlist: 'mutation($input: ItemActionInput!) { addToWishlist(input: $input) { replayed } }',
+  sendGift: 'mutation($input: SendGiftInput!) { sendGift(input: $input) { replayed gift { id } } }',
+  joinGroupBuy: 'mutation($input: GroupBuyActionInput!) { joinGroupBuy(input: $input) { replayed groupBuy { status } } }',
+  addFriend: 'mutation($input: FriendInput!) { addFriend(input: $input) { replayed } }',
+  dismissRecommendation: 'mutation($input: DismissInput!) { dismissRecommendation(input: $input) { replayed } }',
+};
+
+export interface MutationCall {
+  doc: string;
+  input: Record<string, unknown>;
+  /** The idempotency key (the replay of (b) rewrites it to a fresh one). */
+  key: string;
+}
+
+interface Ctx {
+  graph: GraphClient;
+  api: GqlClient;
+  ds: string;
+  users: string[];
+  items: BenchItem[];
+  rnd: () => number;
+  /** A run-unique prefix for idempotency keys. */
+  run: string;
+}
+
+const pickFrom = <T>(xs: readonly T[], rnd: () => number): T => xs[Math.floor(rnd() * xs.length)]!;
+
+/** `n` distinct users drawn uniformly, with their state. */
+async function drawUsers(c: Ctx, n: number, accept: (s: UserState) => boolean = () => true): Promise<UserState[]> {
+  const out: UserState[] = [];
+  const seen = new Set<string>();
+  for (let round = 0; out.length < n && round < 50; round++) {
+    const batch: string[] = [];
+    while (batch.length < Math.min(2000, (n - out.length) * 2 + 10)) {
+      const u = pickFrom(c.users, c.rnd);
+      if (!seen.has(u)) {
+        seen.add(u);
+        batch.push(u);
+      }
+    }
+    const states = await userStates(c.graph, c.ds, batch);
+    for (const u of batch) {
+      const s = states.get(u);
+      if (s && accept(s) && out.length < n) out.push(s);
+    }
+  }
+  return out;
+}
+
+/** A random item passing `ok`, or null after a bounded number of tries. */
+function drawItem(c: Ctx, ok: (i: BenchItem) => boolean): BenchItem | null {
+  for (let t = 0; t < 200; t++) {
+    const i = pickFrom(c.items, c.rnd);
+    if (ok(i)) return i;
+  }
+  return null;
+}
+
+/**
+ * `n` calls of one mutation, ready to send. joinGroupBuy first creates the group buys it
+ * joins (through the API, untimed): target 10, nine invited friends each, joins spread
+ * round-robin over the group buys so concurrent joins rarely wait on one lock; every ninth
+ * join fills one (and refreshes its ten buyers' embeddings).
+ */
+export async function prepareMutation(c: Ctx, name: MutationName, n: number): Promise<MutationCall[]> {
+  const scoped = (id: string) => `${c.ds}:${id}`;
+  let seq = 0;
+  const key = () => `${c.run}-${name}-${++seq}`;
+  const call = (input: Record<string, unknown>): MutationCall => {
+    const k = key();
+    return { doc: DOC[name], key: k, input: { ...input, idempotencyKey: k } };
+  };
+  const out: MutationCall[] = [];
+  switch (name) {
+    case 'purchase':
+    case 'addToWishlist': {
+      for (const u of await drawUsers(c, n)) {
+        const item = drawItem(c, (i) => (name === 'purchase' ? i.buyable : true) && !u.owned.has(i.id) && !u.wished.has(i.id));
+        if (item) out.push(call({ userId: scoped(u.id), itemId: scoped(item.id), ...(name === 'purchase' ? { surface: 'HOME' } : {}) }));
+      }
+      return out;
+    }
+    case 'sendGift': {
+      const senders = await drawUsers(c, n, (s) => s.friends.length > 0);
+      const pairs = senders.map((s) => ({ s, r: pickFrom(s.friends, c.rnd) }));
+      const recipients = await userStates(c.graph, c.ds, [...new Set(pairs.map((p) => p.r))]);
+      const given = new Set<string>();
+      for (const { s, r } of pairs) {
+        const rs = recipients.get(r);
+        const item = rs && drawItem(c, (i) => i.buyable && i.giftable && !rs.owned.has(i.id) && !given.has(`${r}|${i.id}`));
+        if (!item) continue;
+        given.add(`${r}|${item.id}`);
+        out.push(call({ userId: scoped(s.id), recipientId: scoped(r), itemId: scoped(item.id), occasion: 'BIRTHDAY' }));
+      }
+      return out;
+    }
+    case 'addFriend': {
+      for (const u of await drawUsers(c, n)) {
+        const f = pickFrom(c.users, c.rnd);
+        if (f !== u.id && !u.friends.includes(f)) out.push(call({ userId: scoped(u.id), friendId: scoped(f) }));
+      }
+      return out;
+    }
+    case 'dismissRecommendation': {
+      for (const u of await drawUsers(c, n)) out.push(call({ userId: scoped(u.id), itemId: scoped(pickFrom(c.items, c.rnd).id) }));
+      return out;
+    }
+    case 'joinGroupBuy': {
+      const perBuy = 9;
+      const initiators = await drawUsers(c, Math.ceil(n / perBuy), (s) => s.friends.length >= perBuy);
+      const buys: { id: string; invitees: string[] }[] = [];
+      for (const ini of initiators) {
+        const invitees = shuffle(ini.friends, c.rnd).slice(0, perBuy);
+        const states = await userStates(c.graph, c.ds, invitees);
+        const item = drawItem(c, (i) => i.buyable && !ini.owned.has(i.id) && invitees.every((v) => !states.get(v)?.owned.has(i.id)));
+        if (!item) continue;
+        const k = `${c.run}-createGroupBuy-${buys.length + 1}`;
+        const r = await c.api.post<{ createGroupBuy: { groupBuy: { id: string } } }>(
+          'mutation($input: CreateGroupBuyInput!) { createGroupBuy(input: $input) { groupBuy { id } } }',
+          { input: { userId: scoped(ini.id), idempotencyKey: k, itemId: scoped(item.id), targetSize: perBuy + 1, durationHours: 336, inviteeIds: invitees.map(scoped) } },
+        );
+        buys.push({ id: r.createGroupBuy.groupBuy.id, invitees });
+      }
+      for (let j = 0; j < perBuy; j++) for (const b of buys) out.push(call({ userId: scoped(b.invitees[j]!), groupBuyId: b.id }));
+      return out.slice(0, n);
+    }
+  }
+}
+
+function shuffle<T>(xs: readonly T[], rnd: () => number): T[] {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}

@@ -1,0 +1,90 @@
+/**
+ * The serving bench's statistics and load shape (pure, unit-tested in
+ * test/unit/bench-serve.test.ts): nearest-rank percentiles, the open-loop arrival
+ * schedule, a seeded generator for drawing users, and the saturation rule of the ramp.
+ */
+
+/**
+ * Nearest-rank quantile of an ascending list: the smallest value with at least q of the
+ * values at or below it (p99 of 100 values is the 99th, of 50 values the 50th). NaN when empty.
+ */
+export function quantileSorted(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.max(1, Math.ceil(q * sorted.length));
+  return sorted[Math.min(sorted.length, rank) - 1]!;
+}
+
+export interface LatencySummary {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export function summarize(latencies: readonly number[]): LatencySummary {
+  const s = [...latencies].sort((a, b) => a - b);
+  return { n: s.length, p50: quantileSorted(s, 0.5), p95: quantileSorted(s, 0.95), p99: quantileSorted(s, 0.99), max: s.length ? s[s.length - 1]! : NaN };
+}
+
+/**
+ * Open-loop arrivals: request k is due at k / rate seconds after the start, whatever
+ * happened to the earlier ones (latency is measured from this time, so queueing counts).
+ * Offsets in ms, for `rate` requests/s over `durationMs`.
+ */
+export function arrivalOffsets(rate: number, durationMs: number): number[] {
+  if (!(rate > 0) || !(durationMs > 0)) return [];
+  const n = Math.floor((rate * durationMs) / 1000);
+  return Array.from({ length: n }, (_, k) => (k * 1000) / rate);
+}
+
+/** mulberry32: a small seeded uniform generator in [0, 1), so a run draws the same users. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One step of the ramp: the rate offered, the completions per second achieved, the latency seen. */
+export interface RampStep {
+  offered: number;
+  achieved: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+/**
+ * Where the ramp saturated. The ramp stops at the first step whose throughput stopped
+ * keeping up (achieved < `keepUp` × offered), whose median exploded (p50 > `explode` × the
+ * first step's, i.e. requests queue), or which failed requests; the saturation rate is the
+ * best throughput achieved by any step up to and including that one. `saturated` is false
+ * when no step tripped a rule (the ramp ended first: the true rate is at least `rate`).
+ */
+export function saturationOf(steps: readonly RampStep[], o: { keepUp?: number; explode?: number } = {}): { rate: number; saturated: boolean; stoppedAt: number | null; reason: string } {
+  const keepUp = o.keepUp ?? 0.9;
+  const explode = o.explode ?? 5;
+  let best = 0;
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
+    best = Math.max(best, s.achieved);
+    const reason =
+      s.errors > 0 ? `${s.errors} errors` :
+      s.achieved < keepUp * s.offered ? `achieved ${s.achieved.toFixed(1)}/s < ${keepUp} × offered ${s.offered.toFixed(1)}/s` :
+      i > 0 && s.p50 > explode * steps[0]!.p50 ? `p50 ${s.p50.toFixed(1)} ms > ${explode} × first step's ${steps[0]!.p50.toFixed(1)} ms` :
+      null;
+    if (reason) return { rate: best, saturated: true, stoppedAt: i, reason };
+  }
+  return { rate: best, saturated: false, stoppedAt: null, reason: 'ramp ended before saturation' };
+}
+
+/** target ≤ limit × baseline, as the report prints it. */
+export function ratioVerdict(value: number, baseline: number, limit: number): { ratio: number; met: boolean } {
+  const ratio = value / baseline;
+  return { ratio, met: Number.isFinite(ratio) && ratio <= limit };
+}

@@ -1,0 +1,384 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../src/config/config';
+import { connectGraph } from '../src/graph/connect';
+import { readPidFile } from '../src/graph/embedded/pid-file';
+import { createGraphClient, type GraphClient } from '../src/graph/graph-client';
+import { nearest } from '../src/graph/queries/embeddings';
+import '../src/graph/queries';
+import { registeredQueries } from '../src/graph/queries/query';
+import { ITEM_POPULARITY, userEmbeddings } from '../src/graph/queries/retrieval';
+import { consoleLogger } from '../src/logging/logger';
+import { DEFAULT_LIMITS } from '../src/retrieval/retriever';
+import { datasetItems, datasetUsers, itemEmbeddings } from './serve-fixtures';
+import { GqlClient, openLoop, type Job, type OpenLoopResult } from './serve-load';
+import { MUTATIONS, prepareMutation, type MutationCall, type MutationName } from './serve-mutations';
+import { summarizeProfile, type CpuProfile } from './serve-profile';
+import { freshenParams, replayRequest, type RecordedRequest } from './serve-replay';
+import type { FromServer, ToServer } from './serve-server';
+import { ratioVerdict, saturationOf, seededRandom, summarize, type RampStep } from './serve-stats';
+import { benchConfig, ensureServeWorld, SERVE_WORLD } from './serve-world';
+import { cpuSeconds, fmt, table } from './support';
+
+/**
+ * `npm run bench -- serve [--duration 20] [--mutation-duration 12] [--ramp-step 5] [--mutations a,b] [--mutation-rate R] [--no-profile]`
+ *
+ * The serving benchmark on the 100k world (bench/serve-world.ts), with the load generator
+ * (this process), the API (a forked child, bench/serve-server.ts) and the Neo4j JVM on the
+ * same 2 cores, CPU measured per process:
+ *   1. warm-up: (c) at a low rate, recording the Cypher each request ran;
+ *   2. saturation of (b): open-loop ramp of the replayed (c) statements until throughput
+ *      stops rising or latency explodes (serve-stats.ts saturationOf);
+ *   3. at half that rate, each for --duration s: (a) `{ __typename }` through the same
+ *      stack; (c) giftSuggestions, friendRecs and recommendations(HOME) interleaved,
+ *      recording; (b) the statements (c) recorded, replayed with the same arrival times,
+ *      in the same order, by a GraphClient with the same pool (here, not in the API:
+ *      with no HTTP in front, the API process stays idle and the JVM's CPU compares
+ *      directly); a CPU profile of the API during another (c) pass;
+ *   4. (d) each mutation with fresh idempotency keys, then its (b): every statement its
+ *      path issued, the embedding refresh included, replayed (unique ids and keys made
+ *      fresh so the writes commit again).
+ * Targets: (c) ≤ 1.2 × ((a) + (b)) at p50 and p99; (d) ≤ 1.2 × ((a) + its (b)).
+ * The API has no response cache; the popularity cache of the fallbacks (an aggregate) is
+ * reported with its hit rate. Also prints the vector index's recall against exact search.
+ */
+
+const READ_OPS = {
+  giftSuggestions: `query($u: ID!) { giftSuggestions(userId: $u, first: 10, itemsPerRecipient: 3) { modelVersion suggestions { recipient { id name } probability reasons { code text } items { recommendationId score item { id name price } reasons { code } } } } }`,
+  friendRecs: `query($u: ID!) { friendRecs(userId: $u, first: 20) { modelVersion items { recommendationId score sources item { id name price } reasons { code text } } } }`,
+  recommendations: `query($u: ID!) { recommendations(userId: $u, surface: HOME, first: 20) { modelVersion items { recommendationId score sources item { id name price } reasons { code text } } } }`,
+} as const;
+type ReadOp = keyof typeof READ_OPS;
+const READ_OP_NAMES = Object.keys(READ_OPS) as ReadOp[];
+const TARGET = 1.2;
+
+interface Phase {
+  name: string;
+  rate: number;
+  result: OpenLoopResult;
+  cpu: { load: number; api: number; jvm: number };
+}
+
+export async function main(args: string[]): Promise<void> {
+  const arg = (name: string, def: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : def);
+  const durationMs = Number(arg('duration', '20')) * 1000;
+  const mutationMs = Number(arg('mutation-duration', '12')) * 1000;
+  const stepMs = Number(arg('ramp-step', '5')) * 1000;
+  const mutations = arg('mutations', MUTATIONS.join(',')).split(',').filter(Boolean) as MutationName[];
+  const outDir = path.join(PROJECT_ROOT, 'var', 'bench');
+  fs.mkdirSync(outDir, { recursive: true });
+  const t0 = performance.now();
+
+  const config = benchConfig(process.env);
+  const logger = consoleLogger(config.logLevel, 'bench');
+  const graph = await connectGraph(config, logger);
+  const world = await ensureServeWorld({ graph, logger, truthDir: config.truthDir });
+  const ds = world.dataset;
+  const users = await datasetUsers(graph, ds);
+  const items = await datasetItems(graph, ds, SERVE_WORLD.cutoff);
+  console.log(`serve bench on "${ds}": ${fmt(users.length)} users, ${fmt(items.length)} items; clock pinned at ${new Date(SERVE_WORLD.cutoff).toISOString()}`);
+  await printRecall(graph, ds);
+
+  const pidInFile = config.neo4j.kind === 'embedded' ? await readPidFile(config.neo4j.home) : undefined;
+  const jvmPid = typeof pidInFile === 'number' ? pidInFile : null;
+  const api = await startApi(ds);
+  const client = new GqlClient(api.url);
+  // (b)'s client: the same options as the API's (default pool of 50, same tx timeout).
+  const replayGraph = createGraphClient({ target: config.neo4j, txTimeoutMs: config.txTimeoutMs });
+  const rnd = seededRandom(SERVE_WORLD.seed);
+  const drawUser = () => users[Math.floor(rnd() * users.length)]!;
+  const cpuNow = () => ({ load: cpuSeconds(process.pid) ?? NaN, api: cpuSeconds(api.pid) ?? NaN, jvm: jvmPid ? cpuSeconds(jvmPid) ?? NaN : NaN });
+  const phases: Phase[] = [];
+  const txTimes = new Map<string, RecordedRequest[]>();
+  const measure = async (name: string, rate: number, run: () => Promise<OpenLoopResult>): Promise<Phase> => {
+    const c0 = cpuNow();
+    const result = await run();
+    const c1 = cpuNow();
+    const p: Phase = { name, rate, result, cpu: { load: c1.load - c0.load, api: c1.api - c0.api, jvm: c1.jvm - c0.jvm } };
+    phases.push(p);
+    const all = summarize([...result.latencies.values()].flat());
+    console.log(`  ${name}: ${result.ok}/${result.sent} ok at ${fmt(result.achieved, 1)}/s, p50 ${fmt(all.p50, 1)} ms, p99 ${fmt(all.p99, 1)} ms${result.errors ? `, ${result.errors} errors (${result.errorSamples.join(' | ')})` : ''}`);
+    return p;
+  };
+
+  // (c) as jobs: ops interleaved, users uniform; each request tagged so its Cypher is recorded under its id.
+  let reqSeq = 0;
+  const opOf = new Map<string, string>();
+  const readJob = (): Job => {
+    const op = READ_OP_NAMES[reqSeq % READ_OP_NAMES.length]!;
+    const id = `r${++reqSeq}`;
+    opOf.set(id, op);
+    const u = drawUser();
+    return { op, run: () => client.post(READ_OPS[op], { u: `${ds}:${u}` }, id).then(() => undefined) };
+  };
+  /**
+   * Open-loop steps of rising rate (× 1.6 from `from`) until saturationOf trips, or the
+   * offered rate passes `enough` (the caller needs no more), at most 10 steps.
+   */
+  const ramp = async (label: string, from: number, enough: number, jobs: (step: number) => (k: number) => Job) => {
+    const steps: RampStep[] = [];
+    for (let r = from; steps.length < 10; r = Math.round(r * 1.6)) {
+      const p = await measure(`ramp ${label} ${r}/s`, r, () => openLoop({ rate: r, durationMs: stepMs, job: jobs(steps.length), drainMs: 20_000 }));
+      phases.pop();
+      const s = summarize([...p.result.latencies.values()].flat());
+      steps.push({ offered: r, achieved: p.result.achieved, p50: s.p50, p99: s.p99, errors: p.result.errors });
+      if (saturationOf(steps).saturated || r > enough) break;
+    }
+    return { sat: saturationOf(steps), steps };
+  };
+  const replayJobs = (recorded: RecordedRequest[], rewrite?: (r: RecordedRequest, k: number) => ((p: Record<string, unknown>) => Record<string, unknown>) | undefined) => (k: number): Job => {
+    const r = recorded[k % recorded.length]!;
+    return { op: opOf.get(r.id) ?? 'replay', run: () => replayRequest(replayGraph, r, rewrite?.(r, k)) };
+  };
+
+  try {
+    // 1. Warm-up (JIT, encoder and head loads, page cache) while recording (c).
+    console.log('\n1. warm-up: (c) at 4/s, recording its Cypher');
+    await api.ask({ type: 'record', on: true });
+    await measure('warm-up (c)', 4, () => openLoop({ rate: 4, durationMs: 15_000, job: readJob }));
+    const warm = await api.recorded();
+    phases.pop();
+
+    // 2. Saturation of (b).
+    console.log(`\n2. saturation of (b): replaying ${warm.length} recorded (c) requests, open loop, ${stepMs / 1000} s per step`);
+    const { sat, steps } = await ramp('(b)', 4, Infinity, () => replayJobs(warm));
+    const rate = Math.max(1, Math.round(sat.rate / 2));
+    console.log(`(b) saturates at ${fmt(sat.rate, 1)} req/s (${sat.reason}); measuring at half: ${rate} req/s`);
+
+    // 3. (a), (c), (b) at half the saturation rate.
+    console.log(`\n3. reads at ${rate} req/s, ${durationMs / 1000} s each`);
+    const a = await measure('(a) { __typename }', rate, () => openLoop({ rate, durationMs, job: () => ({ op: 'floor', run: () => client.post('{ __typename }').then(() => undefined) }) }));
+    await api.ask({ type: 'record', on: true });
+    const c = await measure('(c) reads', rate, () => openLoop({ rate, durationMs, job: readJob }));
+    const recordedC = orderById(await api.recorded());
+    txTimes.set('(c) reads', recordedC);
+    const b = await measure('(b) replay of (c)', rate, () => openLoop({ rate, durationMs, job: replayJobs(recordedC) }));
+    const popLoads = recordedC.flatMap((r) => r.txs).filter((t) => t.statements.some((s) => s.cypher === ITEM_POPULARITY.cypher)).length;
+    const popReaders = recordedC.filter((r) => opOf.get(r.id) === 'recommendations').length;
+
+    let profileSummary: ReturnType<typeof summarizeProfile> | null = null;
+    if (!args.includes('--no-profile')) {
+      const file = path.join(outDir, 'serve-api.cpuprofile');
+      await api.ask({ type: 'profile', on: true });
+      await measure('(c) reads, profiled', rate, () => openLoop({ rate, durationMs: Math.min(durationMs, 15_000), job: readJob }));
+      phases.pop();
+      await api.ask({ type: 'profile', on: false, file }, 'profiled');
+      profileSummary = summarizeProfile(JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile, PROJECT_ROOT);
+      console.log(`  CPU profile of the API process: ${path.relative(PROJECT_ROOT, file)}`);
+    }
+
+    // 4. (d) each mutation, then its (b). The same rule per mutation: a short recorded warm-up,
+    // the saturation of its own (b), then half of that (at most the reads' rate).
+    console.log(`\n4. mutations: each at min(${rate}, half the saturation of its own (b)) req/s, ${mutationMs / 1000} s, then the replay of its statements`);
+    const runId = `bench-${Date.now().toString(36)}`;
+    const d: { name: MutationName; phase: Phase; replay: Phase; sat: ReturnType<typeof saturationOf> }[] = [];
+    const warmCalls = 8;
+    for (const name of mutations) {
+      const calls = await prepareMutation({ graph, api: client, ds, users, items, rnd, run: runId }, name, warmCalls + Math.ceil((rate * mutationMs) / 1000));
+      const keyOf = new Map<string, MutationCall>();
+      const mutationJob = (offset: number) => (k: number): Job => {
+        const call = calls[(offset + k) % calls.length]!;
+        const id = `m-${name}-${offset + k}`;
+        keyOf.set(id, call);
+        opOf.set(id, name);
+        return { op: name, run: () => client.post(call.doc, { input: call.input }, id).then(() => undefined) };
+      };
+      const fresh = (tag: string) => (r: RecordedRequest, k: number) => (p: Record<string, unknown>) => freshenParams(p, { keys: [keyOf.get(r.id)?.key ?? ''], suffix: `${tag}${k}` });
+      console.log(`  ${name}:`);
+      await api.ask({ type: 'record', on: true });
+      await measure(`warm-up ${name}`, 2, () => openLoop({ rate: 2, durationMs: (warmCalls / 2) * 1000, job: mutationJob(0) }));
+      phases.pop();
+      const warmD = orderById(await api.recorded());
+      const r = await ramp(`(b) of ${name}`, 2, 2 * rate, (step) => replayJobs(warmD, fresh(`w${step}r`)));
+      const mRate = Math.max(1, Math.min(rate, Math.round(r.sat.rate / 2)));
+      console.log(`  (b) of ${name} saturates at ${r.sat.saturated ? fmt(r.sat.rate, 1) : `> ${fmt(r.sat.rate, 1)}`} req/s; ${name} runs at ${mRate} req/s`);
+      await api.ask({ type: 'record', on: true });
+      const phase = await measure(`(d) ${name}`, mRate, () => openLoop({ rate: mRate, durationMs: mutationMs, job: mutationJob(warmCalls) }));
+      const recorded = orderById(await api.recorded());
+      txTimes.set(`(d) ${name}`, recorded);
+      const replay = await measure(`(b) of ${name}`, mRate, () => openLoop({ rate: mRate, durationMs: mutationMs, job: replayJobs(recorded, fresh('b')) }));
+      d.push({ name, phase, replay, sat: r.sat });
+    }
+
+    printStatementTimes(txTimes);
+    report({ sat, steps, rate, a, b, c, d, popLoads, popReaders, profileSummary, jvmPid, wallS: (performance.now() - t0) / 1000 });
+    fs.writeFileSync(path.join(outDir, 'serve-last.json'), JSON.stringify({ at: new Date().toISOString(), rate, sat, steps, phases: phases.map((p) => ({ ...p, result: { ...p.result, latencies: Object.fromEntries([...p.result.latencies].map(([k, v]) => [k, summarize(v)])) } })) }, null, 1));
+  } finally {
+    client.close();
+    await api.stop();
+    await replayGraph.close();
+    await graph.close();
+  }
+}
+
+/**
+ * Where a phase's requests spent their time in Neo4j, by statement (named as registered
+ * with defineQuery): transactions, mean and total ms as the API saw them (round trip
+ * included), the share of all transaction time of the phase. Top 8 per phase.
+ */
+function printStatementTimes(byPhase: Map<string, RecordedRequest[]>): void {
+  const names = new Map(registeredQueries().map((q) => [q.cypher, q.name]));
+  for (const [phase, reqs] of byPhase) {
+    const agg = new Map<string, { n: number; ms: number }>();
+    let total = 0;
+    for (const t of reqs.flatMap((r) => r.txs)) {
+      const label = t.statements.map((s) => names.get(s.cypher) ?? s.cypher.replace(/\s+/g, ' ').slice(0, 40)).join(' + ') || '(empty)';
+      const a = agg.get(label) ?? { n: 0, ms: 0 };
+      a.n++;
+      a.ms += t.end - t.start;
+      total += t.end - t.start;
+      agg.set(label, a);
+    }
+    const top = [...agg].sort((x, y) => y[1].ms - x[1].ms).slice(0, 8);
+    console.log(`\ntransactions of ${phase} (${reqs.length} requests), by time in the graph client:`);
+    console.log(table([['statements of the transaction', 'n', 'mean ms', 'share'], ...top.map(([k, v]) => [k.length > 110 ? `${k.slice(0, 107)}...` : k, v.n, fmt(v.ms / v.n, 1), `${fmt((100 * v.ms) / total, 1)}%`])]));
+  }
+}
+
+function orderById(rs: RecordedRequest[]): RecordedRequest[] {
+  const n = (id: string) => Number(/(\d+)$/.exec(id)?.[1] ?? 0);
+  return [...rs].sort((x, y) => n(x.id) - n(y.id));
+}
+
+/** The API child: forked through scripts/run.js (swc), clock pinned at the world's cutoff. */
+async function startApi(ds: string): Promise<{ url: string; pid: number; ask: (m: ToServer, reply?: FromServer['type']) => Promise<FromServer | null>; recorded: () => Promise<RecordedRequest[]>; stop: () => Promise<void> }> {
+  const child: ChildProcess = fork(path.join(PROJECT_ROOT, 'scripts', 'run.js'), [path.join('bench', 'serve-server.ts')], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, GIFTGRAPH_NOW: new Date(SERVE_WORLD.cutoff).toISOString(), GIFTGRAPH_DATASET: ds, GIFTGRAPH_PORT: '4089', GIFTGRAPH_LOG_LEVEL: 'warn' },
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = (type: FromServer['type']) =>
+    new Promise<FromServer>((resolve, reject) => {
+      const onMsg = (m: FromServer) => {
+        if (m.type === 'error') {
+          cleanup();
+          reject(new Error(`API process: ${m.message}`));
+        } else if (m.type === type) {
+          cleanup();
+          resolve(m);
+        }
+      };
+      const onExit = (code: number | null) => {
+        cleanup();
+        reject(new Error(`API process exited (${code}) while waiting for "${type}"`));
+      };
+      const cleanup = () => {
+        child.off('message', onMsg);
+        child.off('exit', onExit);
+      };
+      child.on('message', onMsg);
+      child.on('exit', onExit);
+    });
+  const ready = (await next('ready')) as Extract<FromServer, { type: 'ready' }>;
+  return {
+    url: ready.url,
+    pid: ready.pid,
+    async ask(m, reply) {
+      const wait = reply ? next(reply) : null;
+      child.send(m);
+      return wait ? await wait : null;
+    },
+    async recorded() {
+      const wait = next('recorded');
+      child.send({ type: 'record', on: false } satisfies ToServer);
+      return ((await wait) as Extract<FromServer, { type: 'recorded' }>).requests;
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.send({ type: 'stop' } satisfies ToServer);
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/**
+ * Recall of the item vector index against exact search, for a seeded sample of users'
+ * embeddings (the HOME query), with the over-fetch the retriever serves
+ * (max(minVector, first × overFetch) for first = 20): |ANN top-k ∩ exact top-k| / k.
+ */
+async function printRecall(graph: GraphClient, ds: string): Promise<void> {
+  const { ids, vectors } = await itemEmbeddings(graph, ds);
+  const norms = vectors.map((v) => Math.hypot(...v));
+  const rnd = seededRandom(7);
+  const all = await datasetUsers(graph, ds);
+  const sample = [...new Set(Array.from({ length: 200 }, () => all[Math.floor(rnd() * all.length)]!))];
+  const embs = await userEmbeddings(graph, ds, sample);
+  const served = Math.max(DEFAULT_LIMITS.minVector, 20 * DEFAULT_LIMITS.overFetch);
+  const ks = [10, 20, served];
+  const hits = ks.map(() => 0);
+  let n = 0;
+  for (const u of sample) {
+    const q = embs.get(u)?.embedding;
+    if (!q) continue;
+    const qn = Math.hypot(...q);
+    const exact = ids.map((id, i) => ({ id, s: dot(q, vectors[i]!) / (qn * norms[i]!) })).sort((x, y) => y.s - x.s || (x.id < y.id ? -1 : 1));
+    const ann = (await nearest(graph, { dataset: ds, label: 'Item', vector: q, k: served })).map((h) => h.id);
+    ks.forEach((k, j) => {
+      const truth = new Set(exact.slice(0, k).map((e) => e.id));
+      hits[j]! += ann.slice(0, k).filter((id) => truth.has(id)).length / k;
+    });
+    n++;
+  }
+  console.log(`vector index recall vs exact cosine over all ${fmt(ids.length)} item embeddings (${n} users' HOME queries, index asked for k = ${served} as served): ` + ks.map((k, j) => `recall@${k} ${fmt(hits[j]! / n, 4)}`).join(', '));
+}
+
+function dot(a: number[], b: number[]): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+function report(o: {
+  sat: ReturnType<typeof saturationOf>; steps: RampStep[]; rate: number; a: Phase; b: Phase; c: Phase;
+  d: { name: MutationName; phase: Phase; replay: Phase; sat: ReturnType<typeof saturationOf> }[]; popLoads: number; popReaders: number;
+  profileSummary: ReturnType<typeof summarizeProfile> | null; jvmPid: number | null; wallS: number;
+}): void {
+  const lat = (p: Phase, op?: string) => summarize(op ? p.result.latencies.get(op) ?? [] : [...p.result.latencies.values()].flat());
+  const cpu = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '?');
+  console.log('\n=== serve bench ===');
+  console.log(`ramp of (b): ${o.steps.map((s) => `${s.offered}/s → ${fmt(s.achieved, 1)}/s p50 ${fmt(s.p50, 1)} p99 ${fmt(s.p99, 1)}`).join('; ')}`);
+  console.log(`saturation of (b): ${fmt(o.sat.rate, 1)} req/s (${o.sat.reason}); load at half: ${o.rate} req/s\n`);
+  const rows: (string | number)[][] = [['phase', 'op', 'n', 'offered/s', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'CPU s load', 'CPU s API', 'CPU s JVM']];
+  const add = (p: Phase, op?: string) => {
+    const s = lat(p, op);
+    rows.push([p.name, op ?? 'all', s.n, op ? '' : p.rate, op ? '' : fmt(p.result.achieved, 1), fmt(s.p50, 1), fmt(s.p95, 1), fmt(s.p99, 1), op ? '' : p.result.errors, op ? '' : cpu(p.cpu.load), op ? '' : cpu(p.cpu.api), op ? '' : cpu(p.cpu.jvm)]);
+  };
+  add(o.a);
+  for (const p of [o.c, o.b]) {
+    add(p);
+    for (const op of READ_OP_NAMES) add(p, op);
+  }
+  for (const x of o.d) {
+    add(x.phase);
+    add(x.replay);
+  }
+  console.log(table(rows));
+  const verdict = (label: string, v: LatencyPair, a: LatencyPair, b: LatencyPair) => {
+    const r50 = ratioVerdict(v.p50, a.p50 + b.p50, TARGET);
+    const r99 = ratioVerdict(v.p99, a.p99 + b.p99, TARGET);
+    return [label, fmt(v.p50, 1), fmt(a.p50 + b.p50, 1), `${fmt(r50.ratio, 2)} ${r50.met ? 'met' : 'NOT met'}`, fmt(v.p99, 1), fmt(a.p99 + b.p99, 1), `${fmt(r99.ratio, 2)} ${r99.met ? 'met' : 'NOT met'}`];
+  };
+  const vr: (string | number)[][] = [['target ≤ 1.2', 'p50', '(a)+(b) p50', 'ratio p50', 'p99', '(a)+(b) p99', 'ratio p99']];
+  const fa = lat(o.a);
+  vr.push(verdict('(c) all reads', lat(o.c), fa, lat(o.b)));
+  for (const op of READ_OP_NAMES) vr.push(verdict(`(c) ${op}`, lat(o.c, op), fa, lat(o.b, op)));
+  for (const x of o.d) vr.push(verdict(`(d) ${x.name}`, lat(x.phase), fa, lat(x.replay)));
+  console.log('\n' + table(vr));
+  console.log(`\nno response cache in the API. Popularity cache (the fallbacks' per-dataset aggregate): ${o.popLoads} load(s) for ${o.popReaders} HOME requests in (c) (hit rate ${fmt(o.popReaders ? (100 * (o.popReaders - o.popLoads)) / o.popReaders : 0, 1)}%); its TTL runs on the pinned clock, so it does not expire during a run.`);
+  if (!o.jvmPid) console.log('JVM CPU: external server (NEO4J_URI), not measured');
+  if (o.profileSummary) {
+    const p = o.profileSummary;
+    const busy = p.totalMs - p.idleMs;
+    console.log(`\nCPU profile of the API during (c): ${fmt(busy, 0)} ms on CPU of ${fmt(p.totalMs, 0)} ms profiled; self time by file:`);
+    console.log(table([['file', 'self ms', 'share'], ...p.byFile.slice(0, 15).map((f) => [f.name, fmt(f.ms, 0), `${fmt(100 * f.share, 1)}%`])]));
+    console.log('\ntop functions by self time:');
+    console.log(table([['function', 'self ms', 'share'], ...p.byFunction.slice(0, 15).map((f) => [f.name, fmt(f.ms, 0), `${fmt(100 * f.share, 1)}%`])]));
+  }
+  console.log(`\nbench wall time ${fmt(o.wallS / 60, 1)} min`);
+}
+
+type LatencyPair = { p50: number; p99: number };

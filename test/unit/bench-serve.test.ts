@@ -1,0 +1,130 @@
+import { fileBucket, summarizeProfile, type CpuProfile } from '../../bench/serve-profile';
+import { dependencyParents, freshenParams } from '../../bench/serve-replay';
+import { arrivalOffsets, quantileSorted, ratioVerdict, saturationOf, seededRandom, summarize } from '../../bench/serve-stats';
+
+describe('serve bench statistics', () => {
+  it('percentiles are nearest-rank: p50 of 1..10 is 5, p99 of 1..100 is 99, p99 of 1..50 is 50', () => {
+    const upTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+    expect(quantileSorted(upTo(10), 0.5)).toBe(5);
+    expect(quantileSorted(upTo(100), 0.99)).toBe(99);
+    expect(quantileSorted(upTo(50), 0.99)).toBe(50);
+    expect(quantileSorted([7], 0.01)).toBe(7);
+    expect(quantileSorted([], 0.5)).toBeNaN();
+  });
+
+  it('summarize sorts its input first and reports the maximum', () => {
+    expect(summarize([30, 10, 20, 40])).toEqual({ n: 4, p50: 20, p95: 40, p99: 40, max: 40 });
+  });
+
+  it('open-loop arrivals are evenly spaced at 1/rate and do not depend on completions', () => {
+    expect(arrivalOffsets(4, 1000)).toEqual([0, 250, 500, 750]);
+    expect(arrivalOffsets(2.5, 2000)).toEqual([0, 400, 800, 1200, 1600]);
+    expect(arrivalOffsets(0, 1000)).toEqual([]);
+  });
+
+  it('the seeded generator repeats its sequence for a seed, stays in [0, 1) and differs across seeds', () => {
+    const a = seededRandom(42);
+    const b = seededRandom(42);
+    const xs = Array.from({ length: 1000 }, () => a());
+    expect(Array.from({ length: 1000 }, () => b())).toEqual(xs);
+    expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
+    expect(seededRandom(43)()).not.toBe(xs[0]);
+    // Uniform enough to draw users: each decile holds 10% ± 3%.
+    const deciles = new Array(10).fill(0);
+    for (const x of xs) deciles[Math.floor(x * 10)]++;
+    for (const d of deciles) expect(Math.abs(d - 100)).toBeLessThan(30);
+  });
+
+  it('saturation: the ramp stops where throughput falls behind the offered rate, and reports the best throughput seen', () => {
+    const step = (offered: number, achieved: number, p50 = 10) => ({ offered, achieved, p50, p99: p50 * 3, errors: 0 });
+    const r = saturationOf([step(4, 4), step(8, 8), step(16, 15.8), step(32, 21)]);
+    expect(r).toMatchObject({ rate: 21, saturated: true, stoppedAt: 3 });
+    expect(r.reason).toMatch(/achieved 21\.0\/s < 0\.9 × offered 32\.0\/s/);
+  });
+
+  it('saturation: a median that explodes (queueing) stops the ramp even when throughput keeps up', () => {
+    const r = saturationOf([{ offered: 4, achieved: 4, p50: 10, p99: 20, errors: 0 }, { offered: 8, achieved: 8, p50: 60, p99: 900, errors: 0 }]);
+    expect(r).toMatchObject({ rate: 8, saturated: true, stoppedAt: 1 });
+    expect(r.reason).toMatch(/p50/);
+  });
+
+  it('saturation: errors stop the ramp; a ramp that never trips says it did not saturate', () => {
+    expect(saturationOf([{ offered: 4, achieved: 4, p50: 10, p99: 20, errors: 2 }])).toMatchObject({ saturated: true, reason: '2 errors' });
+    expect(saturationOf([{ offered: 4, achieved: 4, p50: 10, p99: 20, errors: 0 }])).toMatchObject({ rate: 4, saturated: false, stoppedAt: null });
+  });
+
+  it('ratio verdicts: met at or under the limit, not met above it or without a baseline', () => {
+    expect(ratioVerdict(12, 10, 1.2)).toEqual({ ratio: 1.2, met: true });
+    expect(ratioVerdict(13, 10, 1.2).met).toBe(false);
+    expect(ratioVerdict(5, 0, 1.2).met).toBe(false);
+  });
+});
+
+describe('serve bench replay', () => {
+  it('each transaction waits for the latest one that had ended when it started; parallel ones share a parent', () => {
+    // 0 alone; then 1 and 2 in parallel after 0; then 3 after 2 (the later end), 4 after 1 ended but before 2 did.
+    const txs = [
+      { start: 0, end: 10 },
+      { start: 11, end: 20 },
+      { start: 11, end: 30 },
+      { start: 31, end: 40 },
+      { start: 21, end: 25 },
+    ];
+    expect(dependencyParents(txs)).toEqual([-1, 0, 0, 2, 1]);
+  });
+
+  it('transactions issued together at the start are all roots', () => {
+    expect(dependencyParents([{ start: 0, end: 5 }, { start: 0.1, end: 3 }, { start: 0.2, end: 9 }])).toEqual([-1, -1, -1]);
+  });
+
+  it('freshened write parameters get new UUIDs and keys, consistently within a call, and keep everything else', () => {
+    const uuid = '123e4567-e89b-42d3-a456-426614174000';
+    const params = { ds: 'b', user: 'u1', key: 'bench-x-purchase-1', id: `p-${uuid}`, result: JSON.stringify({ purchaseId: `p-${uuid}` }), n: 3, list: [`gift-${uuid}`, null], e: [0.5, 0.25] };
+    const out = freshenParams(params, { keys: ['bench-x-purchase-1'], suffix: 'r7' });
+    expect(out.ds).toBe('b');
+    expect(out.user).toBe('u1');
+    expect(out.n).toBe(3);
+    expect(out.e).toEqual([0.5, 0.25]);
+    expect(out.key).toBe('bench-x-purchase-1.r7');
+    expect(out.id).not.toBe(params.id);
+    expect(out.id).toMatch(/^p-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(JSON.parse(out.result).purchaseId).toBe(out.id);
+    expect(out.list).toEqual([`gift-${out.id.slice(2)}`, null]);
+    expect(freshenParams(params, { keys: ['bench-x-purchase-1'], suffix: 'r8' }).id).not.toBe(out.id);
+  });
+});
+
+describe('serve bench CPU profile summary', () => {
+  it('buckets frames by project file, package, Node internals and pseudo-frames', () => {
+    expect(fileBucket('file:///w/p/src/graph/graph-client.ts', 'plain', '/w/p')).toBe('src/graph/graph-client.ts');
+    expect(fileBucket('/w/p/node_modules/neo4j-driver-core/lib/result.js', 'x', '/w/p')).toBe('node_modules/neo4j-driver-core');
+    expect(fileBucket('/w/p/node_modules/@apollo/server/dist/x.js', 'x', '/w/p')).toBe('node_modules/@apollo/server');
+    expect(fileBucket('node:internal/streams/writable', 'write', '/w/p')).toBe('node:internal');
+    expect(fileBucket('', '(garbage collector)', '/w/p')).toBe('(garbage collector)');
+  });
+
+  it('self time per file and function from samples and time deltas, builtins charged to their JS caller, idle excluded from shares', () => {
+    const p: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1 }, children: [2, 4, 5] },
+        { id: 2, callFrame: { functionName: 'rank', url: 'file:///w/p/src/a.ts', lineNumber: 9 }, children: [3] },
+        { id: 3, callFrame: { functionName: 'sort', url: '', lineNumber: -1 } },
+        { id: 4, callFrame: { functionName: '(idle)', url: '', lineNumber: -1 } },
+        { id: 5, callFrame: { functionName: '(garbage collector)', url: '', lineNumber: -1 } },
+      ],
+      // The time of sample i is the delta before sample i + 1; the last takes the mean (4 samples over 40 ms: 10 ms).
+      samples: [2, 3, 4, 5],
+      timeDeltas: [0, 10_000, 20_000, 10_000],
+      startTime: 0,
+      endTime: 40_000,
+    };
+    const s = summarizeProfile(p, '/w/p');
+    expect(s.idleMs).toBeCloseTo(10);
+    expect(s.totalMs).toBeCloseTo(50);
+    expect(s.byFile).toEqual([
+      { name: 'src/a.ts', ms: 30, share: 0.75 },
+      { name: '(garbage collector)', ms: 10, share: 0.25 },
+    ]);
+    expect(s.byFunction.map((f) => f.name)).toEqual(['sort <- rank src/a.ts:10', '(garbage collector)', 'rank src/a.ts:10']);
+  });
+});
