@@ -9,17 +9,31 @@ import { defineQuery } from './query';
  * user with 400 friends, a guild with 5,000 members) costs a capped amount.
  */
 
-/** What retrieval needs to know about the user: their embedding and what to filter out. */
-export const USER_RETRIEVAL_CONTEXT = defineQuery(
-  'userRetrievalContext',
-  `MATCH (u:User {dataset: $ds, id: $id}) USING INDEX u:User(dataset, id)
-   RETURN u.embedding AS embedding, u.embeddingVersion AS embeddingVersion,
+/** The context columns of a matched user `u` (one list per filter). */
+const CONTEXT_COLUMNS = `u.embedding AS embedding, u.embeddingVersion AS embeddingVersion,
      COLLECT { MATCH (u)-[:PURCHASED]->(i:Item) RETURN DISTINCT i.id } AS purchased,
      COLLECT { MATCH (u)<-[:TO]-(g:Gift)-[:OF_ITEM]->(i:Item) WHERE coalesce(g.deliverAt, g.at) <= $now RETURN DISTINCT i.id } AS received,
      COLLECT { MATCH (u)-[:DISMISSED]->(i:Item) RETURN i.id } AS dismissed,
      COLLECT { MATCH (u)-[:WISHLISTED]->(i:Item) RETURN i.id } AS wishlist,
-     COLLECT { MATCH (u)-[:PLAYED]->(g:Game) RETURN DISTINCT g.id } AS games`,
+     COLLECT { MATCH (u)-[:PLAYED]->(g:Game) RETURN DISTINCT g.id } AS games`;
+
+/** What retrieval needs to know about the user: their embedding and what to filter out. */
+export const USER_RETRIEVAL_CONTEXT = defineQuery(
+  'userRetrievalContext',
+  `MATCH (u:User {dataset: $ds, id: $id}) USING INDEX u:User(dataset, id)
+   RETURN ${CONTEXT_COLUMNS}`,
   { ds: 'demo', id: 'u1', now: 0 },
+);
+
+/**
+ * The same context for several users in one round trip, with whether each shares activity
+ * with friends (gift suggestions read it for every recipient at once).
+ */
+export const USER_RETRIEVAL_CONTEXTS = defineQuery(
+  'userRetrievalContexts',
+  `UNWIND $ids AS id MATCH (u:User {dataset: $ds, id: id}) USING INDEX u:User(dataset, id)
+   RETURN u.id AS id, coalesce(u.shareActivity, true) AS shares, ${CONTEXT_COLUMNS}`,
+  { ds: 'demo', ids: ['u1'], now: 0 },
 );
 
 export interface UserRetrievalContext {
@@ -35,7 +49,17 @@ export interface UserRetrievalContext {
 /** null when the user does not exist. */
 export async function userRetrievalContext(graph: GraphClient, dataset: string, id: string, now: number): Promise<UserRetrievalContext | null> {
   const r = (await graph.query(USER_RETRIEVAL_CONTEXT.cypher, { ds: dataset, id, now }))[0];
-  if (!r) return null;
+  return r ? toContext(r) : null;
+}
+
+/** Contexts of several users by id (an unknown id is absent), with their `shareActivity` (default true). */
+export async function userRetrievalContexts(graph: GraphClient, dataset: string, ids: readonly string[], now: number): Promise<Map<string, UserRetrievalContext & { shares: boolean }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await graph.query(USER_RETRIEVAL_CONTEXTS.cypher, { ds: dataset, ids, now });
+  return new Map(rows.map((r) => [String(r.id), { ...toContext(r), shares: r.shares !== false }]));
+}
+
+function toContext(r: Row): UserRetrievalContext {
   return {
     embedding: (r.embedding as number[] | null) ?? null,
     embeddingVersion: (r.embeddingVersion as string | null) ?? null,
