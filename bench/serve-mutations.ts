@@ -74,9 +74,8 @@ function drawItem(c: Ctx, ok: (i: BenchItem) => boolean): BenchItem | null {
 
 /**
  * `n` calls of one mutation, ready to send. joinGroupBuy first creates the group buys it
- * joins (through the API, untimed): target 10, nine invited friends each, joins spread
- * round-robin over the group buys so concurrent joins rarely wait on one lock; every ninth
- * join fills one (and refreshes its ten buyers' embeddings).
+ * joins (through the API, untimed): target 10, nine invited friends each, joined one group
+ * buy after another, so every ninth join fills one (and refreshes its ten buyers' embeddings).
  */
 export async function prepareMutation(c: Ctx, name: MutationName, n: number): Promise<MutationCall[]> {
   const scoped = (id: string) => `${c.ds}:${id}`;
@@ -137,7 +136,9 @@ export async function prepareMutation(c: Ctx, name: MutationName, n: number): Pr
         );
         buys.push({ id: r.createGroupBuy.groupBuy.id, invitees });
       }
-      for (let j = 0; j < perBuy; j++) for (const b of buys) out.push(call({ userId: scoped(b.invitees[j]!), groupBuyId: b.id }));
+      // One group buy after another, so every ninth join fills one (and refreshes its ten
+      // buyers' embeddings) all along the phase, warm-up included, not all at its end.
+      for (const b of buys) for (let j = 0; j < perBuy; j++) out.push(call({ userId: scoped(b.invitees[j]!), groupBuyId: b.id }));
       return out.slice(0, n);
     }
   }

@@ -173,7 +173,8 @@ export async function main(args: string[]): Promise<void> {
     console.log(`\n4. mutations: each at min(${rate}, half the saturation of its own (b)) req/s, ${mutationMs / 1000} s, then the replay of its statements`);
     const runId = `bench-${Date.now().toString(36)}`;
     const d: { name: MutationName; phase: Phase; replay: Phase; sat: ReturnType<typeof saturationOf> }[] = [];
-    const warmCalls = 8;
+    // Nine: a joinGroupBuy warm-up then includes a join that fills (see prepareMutation).
+    const warmCalls = 9;
     for (const name of mutations) {
       const calls = await prepareMutation({ graph, api: client, ds, users, items, rnd, run: runId }, name, warmCalls + Math.ceil((rate * mutationMs) / 1000));
       const keyOf = new Map<string, MutationCall>();
@@ -310,6 +311,9 @@ async function printRecall(graph: GraphClient, ds: string): Promise<void> {
   const served = Math.max(DEFAULT_LIMITS.minVector, 20 * DEFAULT_LIMITS.overFetch);
   const ks = [10, 20, served];
   const hits = ks.map(() => 0);
+  // What serving depends on: candidates are re-scored with the exact cosine, so an exact
+  // top-20 item is served when it is anywhere among the k the index returned.
+  let within = 0;
   let n = 0;
   for (const u of sample) {
     const q = embs.get(u)?.embedding;
@@ -321,9 +325,11 @@ async function printRecall(graph: GraphClient, ds: string): Promise<void> {
       const truth = new Set(exact.slice(0, k).map((e) => e.id));
       hits[j]! += ann.slice(0, k).filter((id) => truth.has(id)).length / k;
     });
+    const annSet = new Set(ann);
+    within += exact.slice(0, 20).filter((e) => annSet.has(e.id)).length / 20;
     n++;
   }
-  console.log(`vector index recall vs exact cosine over all ${fmt(ids.length)} item embeddings (${n} users' HOME queries, index asked for k = ${served} as served): ` + ks.map((k, j) => `recall@${k} ${fmt(hits[j]! / n, 4)}`).join(', '));
+  console.log(`vector index recall vs exact cosine over all ${fmt(ids.length)} item embeddings (${n} users' HOME queries, index asked for k = ${served} as served): ` + ks.map((k, j) => `recall@${k} ${fmt(hits[j]! / n, 4)}`).join(', ') + `; exact top-20 found among the ${served} returned (what re-scoring can serve): ${fmt(within / n, 4)}`);
 }
 
 function dot(a: number[], b: number[]): number {
