@@ -66,7 +66,9 @@ export async function openLoop(o: { rate: number; durationMs: number; job: (k: n
     if (k < offsets.length) await sleep(Math.max(0, Math.min(5, offsets[k]! - (performance.now() - t0))));
   }
   const drain = Promise.all([...pending]);
-  const timedOut = await Promise.race([drain.then(() => false), sleep(o.drainMs ?? 60_000).then(() => true)]);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([drain.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), o.drainMs ?? 60_000)))]);
+  clearTimeout(timer); // a pending drain timer would keep the process alive after the bench
   if (timedOut) {
     errors += pending.size;
     errorSamples.push(`${pending.size} requests still running ${o.drainMs ?? 60_000} ms after the last arrival`);
