@@ -246,7 +246,7 @@ function orderById(rs: RecordedRequest[]): RecordedRequest[] {
 async function startApi(ds: string): Promise<{ url: string; pid: number; ask: (m: ToServer, reply?: FromServer['type']) => Promise<FromServer | null>; recorded: () => Promise<RecordedRequest[]>; stop: () => Promise<void> }> {
   const child: ChildProcess = fork(path.join(PROJECT_ROOT, 'scripts', 'run.js'), [path.join('bench', 'serve-server.ts')], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, GIFTGRAPH_NOW: new Date(SERVE_WORLD.cutoff).toISOString(), GIFTGRAPH_DATASET: ds, GIFTGRAPH_PORT: '4089', GIFTGRAPH_LOG_LEVEL: 'warn' },
+    env: { ...process.env, GIFTGRAPH_SOURCE_MAPS: process.env.GIFTGRAPH_SOURCE_MAPS ?? '0', GIFTGRAPH_NOW: new Date(SERVE_WORLD.cutoff).toISOString(), GIFTGRAPH_DATASET: ds, GIFTGRAPH_PORT: '4089', GIFTGRAPH_LOG_LEVEL: 'warn' },
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

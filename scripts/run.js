@@ -14,7 +14,10 @@ addHook(
     swc.transformSync(code, { ...swcrc, filename, swcrc: false, configFile: false }).code,
   { exts: ['.ts'], ignoreNodeModules: true },
 );
-require('source-map-support/register');
+// Stack traces mapped back to the .ts sources, except where GIFTGRAPH_SOURCE_MAPS=0 (what
+// `npm start` sets by default): neo4j-driver reads a stack trace on every query, and
+// mapping it cost ~14% of the API's CPU in the serve benchmark's profile.
+if (process.env.GIFTGRAPH_SOURCE_MAPS !== '0') require('source-map-support/register');
 const [, , entry, ...rest] = process.argv;
 if (!entry) {
   console.error('usage: node scripts/run.js <entry.ts> [args...]');

@@ -2,13 +2,13 @@ import type { Clock } from '../clock/clock';
 import { ErrorCode } from '../errors/codes';
 import { GiftgraphError } from '../errors/errors';
 import type { GraphClient } from '../graph/graph-client';
-import { fetchCatalogue } from '../graph/queries/subgraph';
+import { fetchCatalogue, type NeighbourList } from '../graph/queries/subgraph';
 import type { Logger } from '../logging/logger';
 import { SageEncoder } from '../../graph-models/encoders/sage-encoder';
 import type { ArtifactRef } from './artifact-store';
 import { assertEncoderArtifact, encodeAndWriteNodes, encoderFanouts } from './encoder-runtime';
 import { KeyedQueue } from './keyed-queue';
-import { neighbourhoodInputs } from './neighbourhood-inputs';
+import { neighbourhoodInputs, type HubListCache } from './neighbourhood-inputs';
 import type { ModelRegistry } from './registry';
 import { SERVING_MODEL } from './serving-model';
 
@@ -79,6 +79,23 @@ export class EmbeddingRefresher {
   private readonly encoders = new Map<string, LoadedEncoder>();
   private readonly catalogues = new Map<string, { at: number; value: Promise<{ game: string[]; guild: string[] }> }>();
   private readonly queue = new KeyedQueue();
+  private readonly hubLists = new Map<string, { at: number; lists: NeighbourList[] }>();
+  private readonly hubs: HubListCache = {
+    get: (dataset, owner, id) => {
+      const hit = this.hubLists.get(`${dataset}\u0000${owner}\u0000${id}`);
+      const now = this.elapsedMs();
+      return hit && now - hit.at < this.catalogueTtlMs && now >= hit.at ? hit.lists : undefined;
+    },
+    put: (dataset, lists) => {
+      const at = this.elapsedMs();
+      const byOwner = new Map<string, NeighbourList[]>();
+      for (const l of lists) {
+        const k = `${dataset}\u0000${l.ownerType}\u0000${l.owner}`;
+        byOwner.set(k, [...(byOwner.get(k) ?? []), l]);
+      }
+      for (const [k, v] of byOwner) this.hubLists.set(k, { at, lists: v });
+    },
+  };
   private readonly elapsedMs: () => number;
 
   constructor(private readonly deps: { graph: GraphClient; registry: Pick<ModelRegistry, 'assertServable'>; clock: Clock; logger: Logger; options?: RefresherOptions }) {
@@ -130,7 +147,9 @@ export class EmbeddingRefresher {
 
   private async encodeNeighbourhood(dataset: string, ref: ArtifactRef, encoder: SageEncoder, users: string[], items: string[]): Promise<{ written: number; missing: RefreshResult['missing'] }> {
     const { graph } = this.deps;
-    const n = await neighbourhoodInputs(graph, { dataset, users, items, t: this.deps.clock.now(), fanouts: encoderFanouts(ref), cap: this.cap, catalogue: await this.catalogue(dataset) });
+    // The refresh encodes the present (t = now: nothing is later), so item counts come from
+    // degrees, and hub lists (games, guilds) from a cache of at most catalogueTtlMs.
+    const n = await neighbourhoodInputs(graph, { dataset, users, items, t: this.deps.clock.now(), tIsNow: true, hubs: this.hubs, fanouts: encoderFanouts(ref), cap: this.cap, catalogue: await this.catalogue(dataset) });
     const common = { graph, dataset, artifact: ref, encoder, inputs: n.inputs };
     const idx = (type: 'user' | 'item') => Int32Array.from(n.seeds[type], (id) => n.graph.nodes[type].index.get(id)!);
     let written = await encodeAndWriteNodes({ ...common, type: 'user', idx: idx('user'), idOf: (i) => n.graph.nodes.user.ids[i]! });

@@ -7,6 +7,16 @@ import { NeighborSampler } from '../../graph-models/layers/neighbor-sampler';
 import { sageInputs, type SageInputs } from '../../graph-models/training/sage-graph';
 import { INFERENCE_SAMPLE_SEED } from '../../graph-models/training/sage-trainable';
 
+/**
+ * Neighbour lists of hub nodes (games, guilds: thousands of neighbours each, so their
+ * capped most-recent lists cost a scan of every edge) kept between refreshes. A refresh
+ * may then sample a hub's list as it was up to the cache's lifetime ago.
+ */
+export interface HubListCache {
+  get(dataset: string, owner: ListOwner, id: string): NeighbourList[] | undefined;
+  put(dataset: string, lists: NeighbourList[]): void;
+}
+
 export interface NeighbourhoodInputs {
   /** The structure graph (node numbering of `inputs`). */
   graph: HeteroGraph;
@@ -34,7 +44,13 @@ export interface NeighbourhoodInputs {
  */
 export async function neighbourhoodInputs(
   graph: GraphClient,
-  o: { dataset: string; users: readonly string[]; items: readonly string[]; t: number; fanouts: number[]; cap: number; catalogue: { game: string[]; guild: string[] } },
+  o: {
+    dataset: string; users: readonly string[]; items: readonly string[]; t: number; fanouts: number[]; cap: number; catalogue: { game: string[]; guild: string[] };
+    /** Hub lists cached between calls (games, guilds). */
+    hubs?: HubListCache;
+    /** t is the present: no edge is later, so counts may come from node degrees (no scan). */
+    tIsNow?: boolean;
+  },
 ): Promise<NeighbourhoodInputs> {
   const { dataset, t, cap, fanouts, catalogue } = o;
   const seedLists = await fetchNeighbourLists(graph, { dataset, frontier: { user: o.users, item: o.items }, t, cap });
@@ -45,18 +61,27 @@ export async function neighbourhoodInputs(
 
   const g0 = neighbourhoodGraph({ dataset, catalogue, seedLists, hopLists: [] });
   const hop1 = reached(g0, sageInputs(g0, t), fanouts.slice(0, 1), seeds, 1);
+  const cachedHubs: NeighbourList[] = [];
+  const uncached = (owner: 'game' | 'guild') =>
+    hop1[owner].filter((id) => {
+      const hit = o.hubs?.get(dataset, owner, id);
+      if (hit) cachedHubs.push(...hit);
+      return !hit;
+    });
   const frontier: Partial<Record<ListOwner, string[]>> = {
     user: hop1.user.filter((id) => !found.user.has(id)),
     item: hop1.item.filter((id) => !found.item.has(id)),
-    game: hop1.game,
-    guild: hop1.guild,
+    game: uncached('game'),
+    guild: uncached('guild'),
   };
-  const hopLists: NeighbourList[] = fanouts.length > 1 ? await fetchNeighbourLists(graph, { dataset, frontier, t, cap }) : [];
+  const fetched: NeighbourList[] = fanouts.length > 1 ? await fetchNeighbourLists(graph, { dataset, frontier, t, cap }) : [];
+  o.hubs?.put(dataset, fetched.filter((l) => l.ownerType === 'game' || l.ownerType === 'guild'));
+  const hopLists = fanouts.length > 1 ? [...fetched, ...cachedHubs] : [];
 
   const g = neighbourhoodGraph({ dataset, catalogue, seedLists, hopLists });
   const structure = sageInputs(g, t);
   const all = reached(g, structure, fanouts, seeds, fanouts.length);
-  const counts = await fetchFeatureCounts(graph, { dataset, users: all.user, items: all.item, t, windowMs: RECENT_INTERACTION_MS });
+  const counts = await fetchFeatureCounts(graph, { dataset, users: all.user, items: all.item, t, windowMs: RECENT_INTERACTION_MS, tIsNow: o.tIsNow ?? false });
   const x = neighbourhoodFeatures(g, counts, t);
   // sageInputs computed features from the structure graph, whose relations are partial:
   // replaced by the count-based ones (same formulas, complete counts).

@@ -198,14 +198,29 @@ export const SUBGRAPH_ITEM_COUNTS = defineQuery(
   { ds: 'demo', ids: ['i1'], t: 0 },
 );
 
+/**
+ * SUBGRAPH_ITEM_COUNTS when t is the present: nothing is later than now, so the counts are
+ * the nodes' degrees, which Neo4j reads from the node record instead of scanning every
+ * purchase of a popular item (136–483 ms per refresh at 100k users before this).
+ */
+export const SUBGRAPH_ITEM_COUNTS_NOW = defineQuery(
+  'subgraphItemCountsNow',
+  `UNWIND $ids AS id
+   MATCH (i:Item {dataset: $ds, id: id}) USING INDEX i:Item(dataset, id)
+   RETURN i.id AS id, [${ITEM_FEATURE_PROPS.map((p) => `i.${p}`).join(', ')}] AS p,
+     COUNT { (i)<-[:PURCHASED]-() } AS purchases,
+     COUNT { (i)<-[:WISHLISTED]-() } AS wishlisted`,
+  { ds: 'demo', ids: ['i1'] },
+);
+
 /** Feature counts of the given users and items as of t (`windowMs`: the interaction window); unknown ids are absent. */
 export async function fetchFeatureCounts(
   graph: GraphClient,
-  o: { dataset: string; users: readonly string[]; items: readonly string[]; t: number; windowMs: number },
+  o: { dataset: string; users: readonly string[]; items: readonly string[]; t: number; windowMs: number; tIsNow?: boolean },
 ): Promise<{ users: UserCountsRow[]; items: ItemCountsRow[] }> {
   const [users, items] = await Promise.all([
     o.users.length ? graph.query(SUBGRAPH_USER_COUNTS.cypher, { ds: o.dataset, ids: o.users, t: o.t, from: o.t - o.windowMs }) : [],
-    o.items.length ? graph.query(SUBGRAPH_ITEM_COUNTS.cypher, { ds: o.dataset, ids: o.items, t: o.t }) : [],
+    o.items.length ? graph.query((o.tIsNow ? SUBGRAPH_ITEM_COUNTS_NOW : SUBGRAPH_ITEM_COUNTS).cypher, { ds: o.dataset, ids: o.items, t: o.t }) : [],
   ]);
   return {
     users: users.map((r) => ({
