@@ -12,6 +12,7 @@ import { GroupBuyService } from '../services/group-buy-service';
 import { CatalogMutations } from '../services/mutations/catalog-mutations';
 import { GroupBuyMutations } from '../services/mutations/group-buy-mutations';
 import { ShopMutations } from '../services/mutations/shop-mutations';
+import { RefreshAfterWrite } from '../services/mutations/refresh';
 import { TrackingMutations } from '../services/mutations/tracking-mutations';
 import type { ServingModel } from '../embeddings/serving-model';
 import { ARTIFACTS_DIR, ArtifactStore } from '../embeddings/artifact-store';
@@ -45,7 +46,8 @@ export interface AppOptions {
 export async function startApp(o: AppOptions): Promise<RunningServer> {
   const registry = o.registry ?? new ModelRegistry({ graph: o.graph, store: new ArtifactStore(ARTIFACTS_DIR), clock: o.clock, logger: o.logger });
   // Writes refresh the affected embeddings before they answer (read-your-writes).
-  const refresh = new EmbeddingRefresher({ graph: o.graph, registry, clock: o.clock, logger: o.logger });
+  const refresher = new EmbeddingRefresher({ graph: o.graph, registry, clock: o.clock, logger: o.logger });
+  const refresh = new RefreshAfterWrite({ refresh: refresher, logger: o.logger });
   const popularity = new PopularityCache({ graph: o.graph, clock: o.clock });
   const giftRanker = new GiftRecipientRanker({ graph: o.graph, registry, clock: o.clock, logger: o.logger });
   const retriever = new CandidateRetriever({ graph: o.graph, popularity });
@@ -83,7 +85,8 @@ export async function startApp(o: AppOptions): Promise<RunningServer> {
     ...server,
     stop: async () => {
       await server.stop();
-      await refresh.dispose();
+      await refresh.drain();
+      await refresher.dispose();
     },
   };
 }

@@ -4,6 +4,7 @@ import { ingestDataset } from '../../src/ingest/ingest';
 import { emptyRows } from '../../src/ingest/rows';
 import { silentLogger } from '../../src/logging/logger';
 import { GroupBuyMutations } from '../../src/services/mutations/group-buy-mutations';
+import { RefreshAfterWrite } from '../../src/services/mutations/refresh';
 import { startTestApi, type GqlResponse } from '../support/api';
 import { dropDataset, testGraph, TEST_NOW, uniqueDataset } from '../support/graph';
 
@@ -107,7 +108,7 @@ describe('group buys over HTTP', () => {
   });
 
   it('the last slot: 20 concurrent joins on separate sessions behind a barrier, 50 times — exactly one wins and participants never exceed the target', async () => {
-    const writes = new GroupBuyMutations({ graph, clock, refresh: null, logger: silentLogger });
+    const writes = new GroupBuyMutations({ graph, clock, refresh: new RefreshAfterWrite({ refresh: null, logger: silentLogger }), logger: silentLogger });
     const racers = Array.from({ length: 20 }, (_, k) => `u${k + 3}`);
     for (let rep = 0; rep < 50; rep++) {
       const created = await writes.create({ dataset: ds, userId: 'u0', idempotencyKey: `race-create-${rep}-${Date.now()}` }, { itemId: 'i1', targetSize: 3, durationHours: 24, inviteeIds: ['u1', ...racers] });

@@ -4,7 +4,7 @@ import type { GraphClient } from '../../graph/graph-client';
 import { catalogFacts, UPSERT_ITEMS } from '../../graph/queries/catalog-writes';
 import type { Logger } from '../../logging/logger';
 import { runIdempotent, type Idempotent } from './idempotent';
-import { refreshAfterWrite, type EmbeddingRefresh } from './refresh';
+import type { RefreshAfterWrite } from './refresh';
 
 export const FIRST_PARTY_TYPES = ['PROFILE_EFFECT', 'BOOST', 'AVATAR_DECORATION'] as const;
 export const THIRD_PARTY_TYPES = ['SKIN', 'BUNDLE', 'CURRENCY_PACK'] as const;
@@ -74,7 +74,7 @@ export function validateFeed(items: readonly CatalogItemInput[]): string[] {
  * upserted items with the active encoder so they can be recommended at once.
  */
 export class CatalogMutations {
-  constructor(private readonly deps: { graph: GraphClient; clock: Clock; refresh: EmbeddingRefresh | null; logger: Logger; onCatalogChange?: (dataset: string) => void }) {}
+  constructor(private readonly deps: { graph: GraphClient; clock: Clock; refresh: RefreshAfterWrite; logger: Logger; onCatalogChange?: (dataset: string) => void }) {}
 
   async upsert(o: { dataset: string; publisherId: string; idempotencyKey: string; items: CatalogItemInput[] }): Promise<Idempotent<CatalogResult>> {
     const problems = validateFeed(o.items);
@@ -109,7 +109,8 @@ export class CatalogMutations {
     });
     if (!r.replayed) {
       this.deps.onCatalogChange?.(o.dataset);
-      await refreshAfterWrite(this.deps.refresh, this.deps.logger, o.dataset, { items: r.result.itemIds });
+      // New items are embedded before the feed call answers: they can be recommended at once.
+      await this.deps.refresh.run(o.dataset, { items: r.result.itemIds });
     }
     return r;
   }

@@ -8,7 +8,7 @@ import {
 } from '../../graph/queries/group-buy-writes';
 import type { Logger } from '../../logging/logger';
 import { runIdempotent, type Idempotent } from './idempotent';
-import { refreshAfterWrite, type EmbeddingRefresh } from './refresh';
+import type { RefreshAfterWrite } from './refresh';
 import { assertForSale, type Acting } from './shop-mutations';
 
 export interface GroupBuyResult {
@@ -32,7 +32,7 @@ interface InviteeFact { id: string; exists: boolean; friends: boolean; blocked: 
  * leaves or invitations (GROUP_BUY_CLOSED, status EXPIRED).
  */
 export class GroupBuyMutations {
-  constructor(private readonly deps: { graph: GraphClient; clock: Clock; refresh: EmbeddingRefresh | null; logger: Logger }) {}
+  constructor(private readonly deps: { graph: GraphClient; clock: Clock; refresh: RefreshAfterWrite; logger: Logger }) {}
 
   async create(a: Acting, p: { itemId: string; targetSize: number; groupPrice?: number | null; durationHours: number; inviteeIds: string[] }): Promise<Idempotent<GroupBuyResult>> {
     const L = GROUP_BUY_LIMITS;
@@ -91,7 +91,7 @@ export class GroupBuyMutations {
       const w = (await tx.run(JOIN_GROUP_BUY.cypher, { ds: a.dataset, gb: p.groupBuyId, user: a.userId, now, fills }))[0]!;
       return { groupBuyId: p.groupBuyId, status: fills ? ('FILLED' as const) : ('OPEN' as const), participants: participants + 1, buyers: w.buyers as string[], itemId: f.itemId as string };
     });
-    if (!r.replayed && r.result.status === 'FILLED') await this.refresh(a.dataset, { users: r.result.buyers, items: [r.result.itemId] });
+    if (!r.replayed && r.result.status === 'FILLED') await this.deps.refresh.run(a.dataset, { users: [a.userId] }, { users: r.result.buyers.filter((b) => b !== a.userId), items: [r.result.itemId] });
     const { buyers: _b, itemId: _i, ...result } = r.result;
     return { result, replayed: r.replayed };
   }
@@ -129,9 +129,6 @@ export class GroupBuyMutations {
     if (status !== 'OPEN') throw new GiftgraphError(ErrorCode.GROUP_BUY_CLOSED, `group buy ${a.dataset}:${groupBuyId} is ${status}`, { groupBuyId, status });
   }
 
-  private refresh(dataset: string, o: { users?: string[]; items?: string[] }): Promise<void> {
-    return refreshAfterWrite(this.deps.refresh, this.deps.logger, dataset, o);
-  }
 }
 
 /** An OPEN group buy whose deadline has passed (by the injected clock) is EXPIRED. */

@@ -8,7 +8,7 @@ import {
 } from '../../graph/queries/commerce-writes';
 import type { Logger } from '../../logging/logger';
 import { runIdempotent, type Idempotent } from './idempotent';
-import { refreshAfterWrite, type EmbeddingRefresh } from './refresh';
+import type { RefreshAfterWrite } from './refresh';
 
 /** Who acts, in which dataset, with which idempotency key: every mutation starts with it. */
 export interface Acting {
@@ -27,11 +27,12 @@ const OCCASION = /^(BIRTHDAY|[A-Za-z0-9_-]{1,64})$/;
 
 /**
  * The shop's user mutations. Each is one idempotent write transaction (see
- * runIdempotent); after it commits, the affected users' and items' embeddings are
- * recomputed before the call returns, so the acting user's next query reflects the write.
+ * runIdempotent); after it commits, the acting user's embedding is recomputed before the
+ * call returns (their next query reflects the write) and the other nodes it touched right
+ * after, in the background (RefreshAfterWrite).
  */
 export class ShopMutations {
-  constructor(private readonly deps: { graph: GraphClient; clock: Clock; refresh: EmbeddingRefresh | null; logger: Logger }) {}
+  constructor(private readonly deps: { graph: GraphClient; clock: Clock; refresh: RefreshAfterWrite; logger: Logger }) {}
 
   async sendGift(a: Acting, p: { recipientId: string; itemId: string; message?: string | null; occasion?: string | null; deliverAt?: number | null }): Promise<Idempotent<GiftResult>> {
     if (p.recipientId === a.userId) throw new BadInputError('a gift needs a recipient other than the sender', { recipientId: p.recipientId });
@@ -71,7 +72,7 @@ export class ShopMutations {
       await tx.run(CREATE_PURCHASE.cypher, { ds: a.dataset, user: a.userId, item: p.itemId, id: purchaseId, now, surface: payload.surface, price: (f.price as number | null) ?? null, recId: payload.recommendationId });
       return { purchaseId, itemId: p.itemId, at: now, pricePaid: (f.price as number | null) ?? null };
     });
-    if (!r.replayed) await this.refresh(a.dataset, { users: [a.userId], items: [p.itemId] });
+    if (!r.replayed) await this.deps.refresh.run(a.dataset, { users: [a.userId] }, { items: [p.itemId] });
     return r;
   }
 
@@ -86,7 +87,7 @@ export class ShopMutations {
       await tx.run(ADD_WISHLIST.cypher, { ds: a.dataset, user: a.userId, item: p.itemId, now });
       return { itemId: p.itemId, onWishlist: true, changed: true };
     });
-    if (!r.replayed && r.result.changed) await this.refresh(a.dataset, { users: [a.userId], items: [p.itemId] });
+    if (!r.replayed && r.result.changed) await this.deps.refresh.run(a.dataset, { users: [a.userId] }, { items: [p.itemId] });
     return r;
   }
 
@@ -97,7 +98,7 @@ export class ShopMutations {
       if (!f.itemExists) throw new NotFoundError('item', `${a.dataset}:${p.itemId}`);
       return { itemId: p.itemId, onWishlist: false, changed: f.removed === true };
     });
-    if (!r.replayed && r.result.changed) await this.refresh(a.dataset, { users: [a.userId], items: [p.itemId] });
+    if (!r.replayed && r.result.changed) await this.deps.refresh.run(a.dataset, { users: [a.userId] }, { items: [p.itemId] });
     return r;
   }
 
@@ -121,7 +122,7 @@ export class ShopMutations {
       await tx.run(ADD_FRIEND.cypher, { ds: a.dataset, user: a.userId, friend: p.friendId, now });
       return { friendId: p.friendId, friends: true, changed: true };
     });
-    if (!r.replayed && r.result.changed) await this.refresh(a.dataset, { users: [a.userId, p.friendId] });
+    if (!r.replayed && r.result.changed) await this.deps.refresh.run(a.dataset, { users: [a.userId] }, { users: [p.friendId] });
     return r;
   }
 
@@ -133,7 +134,7 @@ export class ShopMutations {
       await tx.run(REMOVE_FRIEND.cypher, { ds: a.dataset, user: a.userId, friend: p.friendId });
       return { friendId: p.friendId, friends: false, changed: true };
     });
-    if (!r.replayed) await this.refresh(a.dataset, { users: [a.userId, p.friendId] });
+    if (!r.replayed) await this.deps.refresh.run(a.dataset, { users: [a.userId] }, { users: [p.friendId] });
     return r;
   }
 
@@ -144,9 +145,6 @@ export class ShopMutations {
     return f;
   }
 
-  private refresh(dataset: string, o: { users?: string[]; items?: string[] }): Promise<void> {
-    return refreshAfterWrite(this.deps.refresh, this.deps.logger, dataset, o);
-  }
 }
 
 /** ITEM_UNAVAILABLE unless the item exists, is for sale, has dropped and is not past availableUntil (by the injected clock). */
