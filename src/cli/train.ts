@@ -33,7 +33,7 @@ type ModelName = (typeof MODELS)[number];
 /**
  * `npm run train -- --dataset D --model sage|lightgcn|socialgcn [--epochs N] [--eval-every K]
  *   [--patience P] [--time-budget 30m] [--resume] [--seed S] [--dim 64] [--lr ...] [--batch ...]
- *   [--baselines all|fast|none] [--version V] [--gift-weight 0.3]`
+ *   [--baselines all|fast|none] [--version V] [--gift-weight 0]`
  *
  * Exports the dataset from Neo4j, splits it (its published split, or by time for a
  * synthetic world), trains with early stopping on validation Recall@20 (checkpoints in
@@ -98,7 +98,8 @@ runCli(async () => {
       const fanouts = (args.values.fanouts ?? '10,5').split(',').map(Number);
       const temperature = 0.1;
       const truth = truthFilePath(config.truthDir, dataset);
-      const giftWeight = num(args, 'gift-weight', 0.3);
+      // 0 by default: the committed demo-v1 was trained without it, and its command must reproduce it.
+      const giftWeight = num(args, 'gift-weight', 0);
       const giftEvents = giftWeight > 0 ? await exportGifts(graph, dataset) : [];
       const r = await trainInductive(split, g, { ...common, ...hooks, hiddenDim: dim, outDim: dim, fanouts, batchSize, lr, temperature, friendWeight: 0.5, giftWeight, giftEvents, truthFile: truth });
       try {
