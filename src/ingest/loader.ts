@@ -2,7 +2,7 @@ import { ErrorCode } from '../errors/codes';
 import { GiftgraphError } from '../errors/errors';
 import type { GraphClient } from '../graph/graph-client';
 import type { Progress } from '../logging/progress';
-import { CREATE_NODES, LABEL, createRels, nodeParams, type NodeKind } from './cypher-writes';
+import { CREATE_NODES, LABEL, createRelsColumnar, nodeParams, type NodeKind } from './cypher-writes';
 import type { GraphRows } from './rows';
 
 export interface LoadOptions {
@@ -155,7 +155,8 @@ export async function loadRows(graph: GraphClient, rows: GraphRows, o: LoadOptio
   };
 
   o.progress?.phase('relationships', relTotal);
-  const writeRels = async (type: string, list: { s: number; t: number; p: Record<string, unknown> }[]) => {
+  const writeRels = async (type: string, list: { s: number; t: number; p: Record<string, unknown> }[], props: readonly string[]) => {
+    const cypher = createRelsColumnar(type, props);
     // Sorted by start node: each batch touches a contiguous range of start nodes (page
     // locality), and concurrent batches touch disjoint ones (few lock waits).
     list.sort((a, b) => a.s - b.s || a.t - b.t);
@@ -168,7 +169,8 @@ export async function loadRows(graph: GraphClient, rows: GraphRows, o: LoadOptio
         if (i >= list.length || failed) return;
         stopIfAsked();
         const chunk = list.slice(i, i + batch);
-        await graph.write((tx) => tx.run(createRels(type), { rows: chunk }));
+        const c = Object.fromEntries(props.map((p) => [p, chunk.map((r) => r.p[p] ?? null)]));
+        await graph.write((tx) => tx.run(cypher, { s: chunk.map((r) => r.s), t: chunk.map((r) => r.t), c }));
         rels += chunk.length;
         o.progress?.tick(chunk.length, type);
       }
@@ -190,26 +192,23 @@ export async function loadRows(graph: GraphClient, rows: GraphRows, o: LoadOptio
   for (const kind of REL_ORDER) {
     for (const spec of (REL_SPECS[kind] ?? []) as RelSpec<unknown>[]) {
       const list: { s: number; t: number; p: Record<string, unknown> }[] = [];
+      const props = new Set<string>();
       for (const r of rows[kind] as unknown[]) {
         const s = resolve(kind, spec.from(r));
         const t = resolve(kind, spec.to(r));
         if (s === null || t === null) continue; // an optional endpoint (e.g. an item without a game)
-        list.push({ s, t, p: dropNulls(spec.props(r)) });
+        const p = spec.props(r);
+        for (const k of Object.keys(p)) props.add(k);
+        list.push({ s, t, p });
       }
-      await writeRels(spec.type, list);
+      await writeRels(spec.type, list, [...props]);
     }
   }
   const discounts = rows.campaigns.flatMap((c) =>
     c.itemIds.map((itemId) => ({ s: resolve('campaigns', ['Campaign', c.id])!, t: resolve('campaigns', ['Item', itemId])!, p: {} })),
   );
-  await writeRels('DISCOUNTS', discounts);
+  await writeRels('DISCOUNTS', discounts, []);
   o.progress?.done();
   return { nodes, relationships: rels, ms: performance.now() - t0 };
 }
 
-/** `SET e = map` rejects nulls in lists but accepts them as absent; dropping them keeps the store lean. */
-function dropNulls(p: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(p)) if (v !== null && v !== undefined) out[k] = v;
-  return out;
-}
