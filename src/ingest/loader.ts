@@ -17,7 +17,8 @@ export interface LoadOptions {
    * Relationship batches written at once (default 2, one per core here). With batches
    * sorted by start node, concurrent transactions rarely touch the same nodes; measured
    * on this machine: 39k rels/s sequential unsorted, 66k sorted, 126k sorted with two
-   * writers. A deadlock between two batches is transient and retried by the driver.
+   * writers (micro-benchmark); three writers measured no better on the 100k world. A
+   * deadlock between two batches is transient and retried by the driver.
    */
   concurrency?: number;
 }
