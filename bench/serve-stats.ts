@@ -3,6 +3,7 @@
  * test/unit/bench-serve.test.ts): nearest-rank percentiles, the open-loop arrival
  * schedule, a seeded generator for drawing users, and the saturation rule of the ramp.
  */
+import { mulberry32 } from '../src/world/prng';
 
 /**
  * Nearest-rank quantile of an ascending list: the smallest value with at least q of the
@@ -38,17 +39,8 @@ export function arrivalOffsets(rate: number, durationMs: number): number[] {
   return Array.from({ length: n }, (_, k) => (k * 1000) / rate);
 }
 
-/** mulberry32: a small seeded uniform generator in [0, 1), so a run draws the same users. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (src/world/prng.ts): a run draws the same users. */
+export const seededRandom = mulberry32;
 
 /** One step of the ramp: the rate offered, the completions per second achieved, the latency seen. */
 export interface RampStep {

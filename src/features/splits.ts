@@ -1,3 +1,4 @@
+import { mulberry32 } from '../world/prng';
 import { filterRelation, graphAsOf, SPLIT_TEST, SPLIT_TRAIN, type HeteroGraph } from './hetero-graph';
 
 /** Deduplicated (user, item) pairs: users[k] bought items[k]. */
@@ -120,14 +121,7 @@ function filterPairs(p: Pairs, keep: (u: number, i: number) => boolean): Pairs {
 
 /** Holds out a seeded fraction of pairs (mulberry32; the same seed always picks the same pairs). */
 export function holdOut(p: Pairs, fraction: number, seed: number): { kept: Pairs; held: Pairs } {
-  let a = seed >>> 0;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(seed);
   const kept: [number[], number[]] = [[], []];
   const held: [number[], number[]] = [[], []];
   for (let k = 0; k < p.users.length; k++) {

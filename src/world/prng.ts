@@ -202,3 +202,20 @@ export class Rng {
     return weights.length - 1;
   }
 }
+
+/**
+ * mulberry32: a small seeded uniform generator in [0, 1) with 32 bits of state, for
+ * places that need a short reproducible stream and no named sub-streams (the validation
+ * hold-out of a split, group-buy snapshot instants, the benchmarks' user draws). Only
+ * 32-bit integer operations touch the state: the same seed gives the same stream anywhere.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / TWO_POW_32;
+  };
+}

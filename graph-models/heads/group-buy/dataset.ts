@@ -1,4 +1,5 @@
 import type { GroupBuyFacts } from '../../../src/graph/queries/group-buy-signals';
+import { mulberry32 } from '../../../src/world/prng';
 import { CONTEXT_COLUMNS, FEATURE_COUNT, LAUNCH_SETTLE_MS, contextFeatures, fillLabel, pendingRows, stateAt } from '../../../src/features/group-buy-features';
 import type { TailBatch } from './join-network';
 
@@ -15,16 +16,7 @@ export interface Snapshot {
 }
 
 /** Seeded uniform [0, 1) (mulberry32): snapshot instants are reproducible. */
-export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededUniform = mulberry32;
 
 /** The launch instant of a group buy (createdAt + LAUNCH_SETTLE_MS, capped before its close). */
 export function launchInstant(f: GroupBuyFacts): number {
