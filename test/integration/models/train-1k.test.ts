@@ -1,16 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { fixedClock } from '../../../src/clock/clock';
 import { loadHeteroGraph } from '../../../src/features/load-graph';
 import { exportGifts } from '../../../src/graph/queries/gift-signals';
 import { splitInteractions } from '../../../src/features/splits';
 import type { GraphClient } from '../../../src/graph/graph-client';
-import { seedWorld, truthFilePath } from '../../../src/ingest/seed-world';
-import { silentLogger } from '../../../src/logging/logger';
+import { truthFilePath } from '../../../src/ingest/seed-world';
 import { trainInductive } from '../../../graph-models/training/train-inductive';
-import { dropDataset, testGraph, TEST_NOW, uniqueDataset } from '../../support/graph';
+import { TEST_NOW } from '../../support/graph';
+import { seededTestWorld } from '../../support/world';
 
 /**
  * The serving model learns something real: trained on the 1k world (fixed seed, pure-JS
@@ -20,19 +16,13 @@ import { dropDataset, testGraph, TEST_NOW, uniqueDataset } from '../../support/g
 const MARGIN = 0.02;
 
 describe('training the SAGE encoder on the 1k world (real Neo4j, CPU backend)', () => {
+  const world = seededTestWorld('tr', { users: 1000, seed: 11 });
+  const { dataset, truthDir } = world;
   let graph: GraphClient;
-  const dataset = uniqueDataset('tr');
-  const truthDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gg-tr-'));
 
   beforeAll(async () => {
+    graph = world.graph;
     await tf.setBackend('cpu');
-    graph = await testGraph();
-    await seedWorld({ graph, dataset, users: 1000, seed: 11, reset: false, cutoff: TEST_NOW, clock: fixedClock(TEST_NOW), truthDir, logger: silentLogger });
-  });
-  afterAll(async () => {
-    await dropDataset(graph, dataset);
-    await graph.close();
-    fs.rmSync(truthDir, { recursive: true, force: true });
   });
 
   it(`beats most-popular Recall@20 by at least ${MARGIN} on the time split, on cold-start items too, and ranks gift recipients above other friends`, async () => {

@@ -1,16 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { fixedClock } from '../../../src/clock/clock';
 import { loadHeteroGraph } from '../../../src/features/load-graph';
 import type { GraphClient } from '../../../src/graph/graph-client';
 import { datasetOccasions, exportGifts } from '../../../src/graph/queries/gift-signals';
-import { seedWorld, truthFilePath } from '../../../src/ingest/seed-world';
-import { silentLogger } from '../../../src/logging/logger';
+import { truthFilePath } from '../../../src/ingest/seed-world';
 import { loadNextGiftTruth } from '../../../graph-models/heads/gift-recipient/evaluation/truth-recall';
 import { runGiftHead } from '../../../graph-models/heads/gift-recipient/run';
-import { dropDataset, testGraph, TEST_NOW, uniqueDataset } from '../../support/graph';
+import { TEST_NOW } from '../../support/graph';
+import { seededTestWorld } from '../../support/world';
 
 /**
  * The gift-recipient head learns something the interaction-count baseline cannot: on the
@@ -24,19 +20,13 @@ const RECALL1_MARGIN = 0.05;
 const NDCG5_MARGIN = 0.03;
 
 describe('gift-recipient head on the 1k world (real Neo4j, CPU backend)', () => {
+  const world = seededTestWorld('gr', { users: 1000, seed: 11 });
+  const { dataset, truthDir } = world;
   let graph: GraphClient;
-  const dataset = uniqueDataset('gr');
-  const truthDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gg-gr-'));
 
   beforeAll(async () => {
+    graph = world.graph;
     await tf.setBackend('cpu');
-    graph = await testGraph();
-    await seedWorld({ graph, dataset, users: 1000, seed: 11, reset: false, cutoff: TEST_NOW, clock: fixedClock(TEST_NOW), truthDir, logger: silentLogger });
-  });
-  afterAll(async () => {
-    await dropDataset(graph, dataset);
-    await graph.close();
-    fs.rmSync(truthDir, { recursive: true, force: true });
   });
 
   it(`beats the interaction-count baseline on the test window (Recall@1 +${RECALL1_MARGIN}, NDCG@5 +${NDCG5_MARGIN})`, async () => {

@@ -1,19 +1,16 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { fixedClock } from '../../../src/clock/clock';
 import { ARTIFACTS_DIR } from '../../../src/embeddings/artifact-store';
 import { loadHeteroGraph } from '../../../src/features/load-graph';
 import type { GraphClient } from '../../../src/graph/graph-client';
 import { exportSquads } from '../../../src/graph/queries/squad-signals';
-import { seedWorld, truthFilePath } from '../../../src/ingest/seed-world';
-import { silentLogger } from '../../../src/logging/logger';
+import { truthFilePath } from '../../../src/ingest/seed-world';
 import { SageEncoder } from '../../../graph-models/encoders/sage-encoder';
 import { sageEmbedder } from '../../../graph-models/heads/squad/embeddings';
 import { loadSquadUtility } from '../../../graph-models/heads/squad/evaluation/truth-utility';
 import { runSquadHead } from '../../../graph-models/heads/squad/run';
-import { dropDataset, testGraph, TEST_NOW, uniqueDataset } from '../../support/graph';
+import { TEST_NOW } from '../../support/graph';
+import { seededTestWorld } from '../../support/world';
 
 /**
  * The squad head learns something "most popular among the members" cannot: on the 1k world
@@ -28,19 +25,13 @@ import { dropDataset, testGraph, TEST_NOW, uniqueDataset } from '../../support/g
 const RECALL20_MARGIN = 0.05;
 
 describe('squad head on the 1k world (real Neo4j, CPU backend)', () => {
+  const world = seededTestWorld('sq', { users: 1000, seed: 11 });
+  const { dataset, truthDir } = world;
   let graph: GraphClient;
-  const dataset = uniqueDataset('sq');
-  const truthDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gg-sq-'));
 
   beforeAll(async () => {
+    graph = world.graph;
     await tf.setBackend('cpu');
-    graph = await testGraph();
-    await seedWorld({ graph, dataset, users: 1000, seed: 11, reset: false, cutoff: TEST_NOW, clock: fixedClock(TEST_NOW), truthDir, logger: silentLogger });
-  });
-  afterAll(async () => {
-    await dropDataset(graph, dataset);
-    await graph.close();
-    fs.rmSync(truthDir, { recursive: true, force: true });
   });
 
   it(`beats most popular among the members on Recall@20 by ${RECALL20_MARGIN} and the untrained squadScore, with no training label inside the test window`, async () => {
