@@ -61,6 +61,8 @@ export interface SquadScorer {
   model: string;
   /** The active artifact version whose weights score. */
   version: string;
+  /** `sage/<version>` of the embeddings the head was trained on: its cosine features assume that encoder. */
+  encoder: string | null;
   /**
    * The head's score of one candidate for the squad (a logit: higher first; compare within
    * one squad only). `memberVectors`: the embeddings of the members that have one, at least
@@ -93,6 +95,7 @@ export class SquadRanker {
     return {
       model: SQUAD_MODEL,
       version,
+      encoder: weights.encoder ?? null,
       score: (memberVectors, item, ctx) => {
         squadItemFeatures(squadItemFacts(memberVectors, item, ctx), x);
         return squadHeadScores(weights, x, 1, out)[0]!;

@@ -143,7 +143,11 @@ export class RecommendationService {
     const groupCtx: UserRetrievalContext = { embedding: query, embeddingVersion: ctxs.find((c) => c.embeddingVersion)?.embeddingVersion ?? null, owned, dismissed: new Set(), wishlist: new Set(), games };
     const present = vectors.filter((v): v is number[] => v !== null);
     // The trained squad head when one is active; the untrained squadScore otherwise.
-    const scorer = this.deps.squadRanker ? await this.deps.squadRanker.scorer(o.dataset).catch((e: { code?: string }) => (e.code === 'MODEL_NOT_READY' ? null : Promise.reject(e))) : null;
+    const active = this.deps.squadRanker ? await this.deps.squadRanker.scorer(o.dataset).catch((e: { code?: string }) => (e.code === 'MODEL_NOT_READY' ? null : Promise.reject(e))) : null;
+    // The head's cosine features assume the encoder it was trained with: with embeddings of
+    // another encoder version it would score garbage, so the untrained score serves instead.
+    const embeddingVersion = ctxs.find((c) => c.embeddingVersion)?.embeddingVersion ?? null;
+    const scorer = active && (active.encoder === null || active.encoder === `${ENCODER}/${embeddingVersion}`) ? active : null;
     const sctx = scorer && present.length > 0
       ? await this.deps.squadRanker!.context(o.dataset, { memberIds: members, itemIds: merged.map((c) => c.itemId), asOf: this.deps.clock.now() })
       : null;
