@@ -191,13 +191,14 @@ describe('recommendations over HTTP, fresh after writes', () => {
     const named = list.items.flatMap((r) => r.reasons.filter((x) => x.code === 'FRIENDS_OWN' && x.friendIds.length > 0));
     expect(named.length).toBeGreaterThan(0);
     const friend = local(named[0]!.friendIds[0]!);
-    await graph.write((tx) => tx.run(`MATCH (f:User {dataset: $ds, id: $f}) SET f.shareActivity = false`, { ds, f: friend }));
+    const SHARE = `mutation($input: SharingInput!) { updateSharing(input: $input) { shareActivity } }`;
+    expect((await api.gql(SHARE, { input: { userId: id(friend), idempotencyKey: key(), shareActivity: false } })).data).toEqual({ updateSharing: { shareActivity: false } });
     try {
       const again = await home(u, 50);
       for (const r of again.items) for (const x of r.reasons) expect(x.friendIds).not.toContain(id(friend));
       expect(again.items.some((r) => r.reasons.some((x) => x.code === 'FRIENDS_OWN'))).toBe(true);
     } finally {
-      await graph.write((tx) => tx.run(`MATCH (f:User {dataset: $ds, id: $f}) REMOVE f.shareActivity`, { ds, f: friend }));
+      await api.gql(SHARE, { input: { userId: id(friend), idempotencyKey: key(), shareActivity: true } });
     }
   });
 

@@ -8,7 +8,7 @@ import { CatalogKind, Item } from '../types/item';
 import {
   CatalogPayload, ClickPayload, CreateGroupBuyInput, DismissInput, FriendInput, FriendshipPayload, GroupBuyActionInput, ImpressionsPayload, InviteInput,
   ItemActionInput, PurchaseInput, PurchasePayload, RecordClickInput, RecordImpressionsInput, SendGiftInput, SendGiftPayload, UpsertCatalogInput, WishlistPayload,
-  DismissPayload, type ActingInput,
+  DismissPayload, SharingInput, SharingPayload, type ActingInput,
 } from '../types/mutations';
 import { GroupBuyPayload } from '../types/group-buy';
 import { localIdIn } from '../types/recommendation';
@@ -68,6 +68,13 @@ export class MutationResolver {
     const a = acting(input, ctx);
     const r = await ctx.services.shop.dismissRecommendation(a, { itemId: localIdIn(a.dataset, input.itemId, 'itemId'), recommendationId: input.recommendationId ?? null });
     return { replayed: r.replayed, item: Item.from(await ctx.loaders.item.load(formatScopedId(a.dataset, r.result.itemId))) };
+  }
+
+  @Mutation(() => SharingPayload, { description: "Privacy: whether friends' recommendation reasons may name this user." })
+  async updateSharing(@Arg('input', () => SharingInput) input: SharingInput, @Ctx() ctx: ApiContext): Promise<SharingPayload> {
+    const a = acting(input, ctx);
+    const r = await ctx.services.shop.setSharing(a, { shareActivity: input.shareActivity });
+    return { replayed: r.replayed, shareActivity: r.result.shareActivity };
   }
 
   @Mutation(() => FriendshipPayload)

@@ -81,6 +81,12 @@ export class FriendInput extends ActingInput {
 }
 
 @InputType()
+export class SharingInput extends ActingInput {
+  @Field({ description: "Whether friends' recommendation reasons may name this user (\"Ana owns this\", \"on Ana's wishlist\"). Default true." })
+  shareActivity!: boolean;
+}
+
+@InputType()
 export class CreateGroupBuyInput extends ActingInput {
   @Field(() => ID)
   @MaxLength(160)
@@ -317,6 +323,12 @@ export class FriendshipPayload extends MutationPayload {
 
   @Field()
   changed!: boolean;
+}
+
+@ObjectType({ implements: MutationPayload })
+export class SharingPayload extends MutationPayload {
+  @Field()
+  shareActivity!: boolean;
 }
 
 @ObjectType({ implements: MutationPayload })

@@ -132,6 +132,15 @@ export const REMOVE_FRIEND = defineQuery(
   { ds: 'demo', user: 'u1', friend: 'u2' },
 );
 
+/** Whether the user's name may appear in friends' recommendation reasons. */
+export const SET_SHARE_ACTIVITY = defineQuery(
+  'setShareActivity',
+  `MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
+   SET u.shareActivity = $share, u.lastActiveAt = $now
+   RETURN u.id AS id`,
+  { ds: 'demo', user: 'u1', share: true, now: 0 },
+);
+
 /** Runs a facts statement; null when the acting user does not exist (no row). */
 export async function facts(tx: Tx, q: { cypher: string }, params: Record<string, unknown>): Promise<Row | null> {
   return (await tx.run(q.cypher, params))[0] ?? null;

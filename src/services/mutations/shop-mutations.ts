@@ -4,7 +4,7 @@ import { ErrorCode } from '../../errors/codes';
 import { BadInputError, GiftgraphError, NotFoundError } from '../../errors/errors';
 import type { GraphClient, Row } from '../../graph/graph-client';
 import {
-  ADD_FRIEND, ADD_WISHLIST, CREATE_GIFT, CREATE_PURCHASE, DISMISS, facts, FRIEND_FACTS, GIFT_FACTS, PURCHASE_FACTS, REMOVE_FRIEND, REMOVE_WISHLIST,
+  ADD_FRIEND, ADD_WISHLIST, SET_SHARE_ACTIVITY, CREATE_GIFT, CREATE_PURCHASE, DISMISS, facts, FRIEND_FACTS, GIFT_FACTS, PURCHASE_FACTS, REMOVE_FRIEND, REMOVE_WISHLIST,
 } from '../../graph/queries/commerce-writes';
 import type { Logger } from '../../logging/logger';
 import { runIdempotent, type Idempotent } from './idempotent';
@@ -136,6 +136,15 @@ export class ShopMutations {
     });
     if (!r.replayed) await this.deps.refresh.run(a.dataset, { users: [a.userId] }, { users: [p.friendId] });
     return r;
+  }
+
+  /** Privacy: whether friends' recommendation reasons may name this user ("Ana owns this", "on Ana's wishlist"). */
+  async setSharing(a: Acting, p: { shareActivity: boolean }): Promise<Idempotent<{ shareActivity: boolean }>> {
+    return runIdempotent(this.deps, { dataset: a.dataset, actor: a.userId, key: a.idempotencyKey, operation: 'setSharing', payload: p }, async (tx, now) => {
+      const r = await tx.run(SET_SHARE_ACTIVITY.cypher, { ds: a.dataset, user: a.userId, share: p.shareActivity, now });
+      if (r.length === 0) throw new NotFoundError('user', `${a.dataset}:${a.userId}`);
+      return { shareActivity: p.shareActivity };
+    });
   }
 
   private async friendFacts(tx: Parameters<Parameters<typeof runIdempotent>[2]>[0], a: Acting, friendId: string, now: number): Promise<Row> {
