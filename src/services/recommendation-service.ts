@@ -3,7 +3,7 @@ import type { Clock } from '../clock/clock';
 import { BadInputError, NotFoundError } from '../errors/errors';
 import type { GraphClient } from '../graph/graph-client';
 import type { ItemRecord } from '../graph/records';
-import { candidateItems, friendsWithItemState, squadMembers, userRetrievalContext, type UserRetrievalContext } from '../graph/queries/retrieval';
+import { candidateItems, friendsWithItemState, squadMembers, userRetrievalContext, userRetrievalContexts, type UserRetrievalContext } from '../graph/queries/retrieval';
 import { mergeCandidates, type Candidate, type CandidateSource, type SourcedItem } from '../retrieval/candidate';
 import { ineligibility, type ItemFilters } from '../retrieval/eligibility';
 import type { CandidateRetriever } from '../retrieval/retriever';
@@ -125,7 +125,12 @@ export class RecommendationService {
     }
     if (members.length < 2) throw new BadInputError(`a squad needs at least 2 members; got ${members.length}`);
     if (members.length > 50) throw new BadInputError(`a squad has at most 50 members; got ${members.length}`);
-    const ctxs = await Promise.all(members.map((m) => this.userContext(o.dataset, m)));
+    // Every member's context in one round trip (not one per member).
+    const found = await userRetrievalContexts(this.deps.graph, o.dataset, members, this.deps.clock.now());
+    const unknown = members.find((m) => !found.has(m));
+    if (unknown !== undefined) throw new NotFoundError('user', `${o.dataset}:${unknown}`);
+    const ctxs = members.map((m) => found.get(m)!);
+    const embeddingVersion = ctxs.find((c) => c.embeddingVersion)?.embeddingVersion ?? null;
     const vectors = ctxs.map((c) => c.embedding);
     const query = meanDirection(vectors);
     const r = this.deps.retriever;
@@ -140,13 +145,12 @@ export class RecommendationService {
     // Members' own purchases are not social proof for the group: keep only outsiders.
     // Bounded: the squad head reads its per-candidate context in one query of at most this many items.
     const merged = mergeCandidates(lists).slice(0, MAX_SQUAD_CANDIDATES).map((c) => ({ ...c, friendsBought: c.friendsBought.filter((f) => !memberSet.has(f.id)), friendsWished: c.friendsWished.filter((f) => !memberSet.has(f.id)) }));
-    const groupCtx: UserRetrievalContext = { embedding: query, embeddingVersion: ctxs.find((c) => c.embeddingVersion)?.embeddingVersion ?? null, owned, dismissed: new Set(), wishlist: new Set(), games };
+    const groupCtx: UserRetrievalContext = { embedding: query, embeddingVersion, owned, dismissed: new Set(), wishlist: new Set(), games };
     const present = vectors.filter((v): v is number[] => v !== null);
     // The trained squad head when one is active; the untrained squadScore otherwise.
     const active = this.deps.squadRanker ? await this.deps.squadRanker.scorer(o.dataset).catch((e: { code?: string }) => (e.code === 'MODEL_NOT_READY' ? null : Promise.reject(e))) : null;
     // The head's cosine features assume the encoder it was trained with: with embeddings of
     // another encoder version it would score garbage, so the untrained score serves instead.
-    const embeddingVersion = ctxs.find((c) => c.embeddingVersion)?.embeddingVersion ?? null;
     const scorer = active && (active.encoder === null || active.encoder === `${ENCODER}/${embeddingVersion}`) ? active : null;
     const sctx = scorer && present.length > 0
       ? await this.deps.squadRanker!.context(o.dataset, { memberIds: members, itemIds: merged.map((c) => c.itemId), asOf: this.deps.clock.now() })

@@ -262,6 +262,7 @@ describe('recommendations over HTTP, fresh after writes', () => {
     for (const r of s.data!.squadRecs.items) expect(owned.has(r.item.id)).toBe(false);
     expect(code(await api.gql(`{ squadRecs(memberIds: ["${id(u)}"]) { squadName } }`))).toBe('BAD_USER_INPUT');
     expect(code(await api.gql(`{ squadRecs(squadId: "${id('nosquad')}") { squadName } }`))).toBe('NOT_FOUND');
+    expect(code(await api.gql(`{ squadRecs(memberIds: ["${id(u)}", "${id('nobody')}"]) { squadName } }`))).toBe('NOT_FOUND');
   });
 
   it('giftSuggestions: friends by gift probability with giftable items; after a gift the sender’s recipient ranking changes; a planned gift is not suggested again and stays hidden from its recipient', async () => {
