@@ -1,7 +1,7 @@
 import { runBaselines, type BaselineRow } from '../baselines/report';
 import type { Csr } from '../evaluation/interactions';
 import { readCheckpoint, type Checkpoint } from './checkpoint';
-import type { Trainable } from './fit-loop';
+import { fit, type FitOptions, type FitResult, type Trainable } from './fit-loop';
 
 /** Which baselines a training run fits beside its model; `false` = none. */
 export type BaselineChoice = { itemKnn: boolean; bprMf: boolean; social: boolean } | false;
@@ -27,6 +27,27 @@ export function baselinesOnSplit(c: { trainAll: Csr; test: Csr; social: Csr | nu
  * `--resume`: reads the run's checkpoint, refuses one written with other options, and
  * restores its current weights into the model. Null when not resuming or nothing saved.
  */
+/**
+ * The training loop of every encoder run: resume from the checkpoint when asked, then fit
+ * with early stopping under the run's epoch, patience and time budget.
+ */
+export async function fitResumable(
+  trainable: Trainable,
+  o: { resume: boolean; checkpointDir: string | null; log?: (line: string) => void; maxEpochs: number; evalEvery: number; patience: number; timeBudgetMs: number } & Pick<FitOptions, 'onEpoch' | 'onStep'>,
+  runOptions: Record<string, unknown>,
+): Promise<FitResult> {
+  const ckpt = resumeFromCheckpoint(o, runOptions, trainable);
+  return fit(trainable, {
+    maxEpochs: o.maxEpochs,
+    evalEvery: o.evalEvery,
+    patience: o.patience,
+    timeBudgetMs: o.timeBudgetMs,
+    ...(ckpt ? { resumeFrom: { ...ckpt.state, best: ckpt.best } } : {}),
+    ...(o.onEpoch ? { onEpoch: o.onEpoch } : {}),
+    ...(o.onStep ? { onStep: o.onStep } : {}),
+  });
+}
+
 export function resumeFromCheckpoint(
   o: { resume: boolean; checkpointDir: string | null; log?: (line: string) => void },
   runOptions: Record<string, unknown>,

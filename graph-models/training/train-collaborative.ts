@@ -5,9 +5,9 @@ import { csrFromPairs, coldStartUsers, type Csr } from '../evaluation/interactio
 import { PUBLISHED, type PublishedFigure } from '../evaluation/published';
 import { evaluateRanking, type RankingReport } from '../evaluation/ranking-metrics';
 import type { LightGcn, SocialMode } from '../encoders/lightgcn';
-import { fit, type EpochRecord, type FitResult } from './fit-loop';
+import type { EpochRecord, FitResult } from './fit-loop';
 import { lightGcnTrainable } from './lightgcn-trainable';
-import { baselinesOnSplit, resumeFromCheckpoint, type BaselineChoice } from './run-steps';
+import { baselinesOnSplit, fitResumable, type BaselineChoice } from './run-steps';
 
 export interface CollaborativeOptions {
   dataset: string;
@@ -91,16 +91,7 @@ export async function trainCollaborative(
     checkpointDir: o.checkpointDir,
     runOptions,
   });
-  const ckpt = resumeFromCheckpoint(o, runOptions, trainable);
-  const result = await fit(trainable, {
-    maxEpochs: o.maxEpochs,
-    evalEvery: o.evalEvery,
-    patience: o.patience,
-    timeBudgetMs: o.timeBudgetMs,
-    ...(ckpt ? { resumeFrom: { ...ckpt.state, best: ckpt.best } } : {}),
-    ...(o.onEpoch ? { onEpoch: o.onEpoch } : {}),
-    ...(o.onStep ? { onStep: o.onStep } : {}),
-  });
+  const result = await fitResumable(trainable, o, runOptions);
   const scorer = (u: Int32Array, out?: Float32Array) => model.scoreUsers(u, out);
   const test = evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20] });
   const cold = evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20], subset: coldStartUsers(c.trainAll, 5) });

@@ -7,8 +7,8 @@ import { oracleScorer } from '../evaluation/oracle';
 import { PUBLISHED, type PublishedFigure } from '../evaluation/published';
 import { evaluateRanking, type RankingReport } from '../evaluation/ranking-metrics';
 import type { SageEncoder } from '../encoders/sage-encoder';
-import { fit, type EpochRecord, type FitResult } from './fit-loop';
-import { baselinesOnSplit, resumeFromCheckpoint, type BaselineChoice } from './run-steps';
+import type { EpochRecord, FitResult } from './fit-loop';
+import { baselinesOnSplit, fitResumable, type BaselineChoice } from './run-steps';
 import { sageInputs } from './sage-graph';
 import { embedNodes, sageTrainable, type SageTrainOptions } from './sage-trainable';
 import { splitCsrs } from './train-collaborative';
@@ -68,16 +68,7 @@ export async function trainInductive(split: InteractionSplit, g: HeteroGraph, o:
   const testGifts = giftPairs((at) => at > t);
   const runOptions = { hiddenDim: o.hiddenDim, outDim: o.outDim, fanouts: o.fanouts, batchSize: o.batchSize, lr: o.lr, temperature: o.temperature, friendWeight: o.friendWeight, giftWeight: o.giftWeight ?? 0, seed: o.seed };
   const { trainable, encoder, dispose } = sageTrainable(inputs, c.train, c.valid, { ...o, gifts: trainGifts, validK: 20, runOptions });
-  const ckpt = resumeFromCheckpoint(o, runOptions, trainable);
-  const result = await fit(trainable, {
-    maxEpochs: o.maxEpochs,
-    evalEvery: o.evalEvery,
-    patience: o.patience,
-    timeBudgetMs: o.timeBudgetMs,
-    ...(ckpt ? { resumeFrom: { ...ckpt.state, best: ckpt.best } } : {}),
-    ...(o.onEpoch ? { onEpoch: o.onEpoch } : {}),
-    ...(o.onStep ? { onStep: o.onStep } : {}),
-  });
+  const result = await fitResumable(trainable, o, runOptions);
   const full = sageInputs(split.fullTrainGraph, t);
   const userEmb = embedNodes(encoder, full, 'user', o.fanouts);
   const scorer = dotProductScorer(userEmb, embedNodes(encoder, full, 'item', o.fanouts), o.outDim);
