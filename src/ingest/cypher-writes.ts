@@ -36,17 +36,6 @@ export const CREATE_NODES: Record<NodeKind, string> = {
   clicks: `CREATE (n:Click {${base}, recId: r.recId, at: r.at})`,
 };
 
-/**
- * A relationship write: rows carry `s` and `t` (internal node ids) plus `p` (properties).
- * Each statement attaches one relationship type.
- */
-export function createRels(type: string): string {
-  return `UNWIND $rows AS r
-          MATCH (s) WHERE id(s) = r.s
-          MATCH (t) WHERE id(t) = r.t
-          CREATE (s)-[e:${type}]->(t) SET e = r.p`;
-}
-
 /** Plain row -> the parameter map a node statement expects (items serialise their extra attributes). */
 export function nodeParams<K extends NodeKind>(kind: K, row: unknown): Record<string, unknown> {
   if (kind === 'items') {

@@ -63,8 +63,6 @@ export const CREATE_PURCHASE = defineQuery(
   { ds: 'demo', user: 'u1', item: 'i1', id: 'p1', now: 0, surface: null, price: 0, recId: null },
 );
 
-export const WISHLIST_FACTS = PURCHASE_FACTS;
-
 export const ADD_WISHLIST = defineQuery(
   'addWishlist',
   `MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)

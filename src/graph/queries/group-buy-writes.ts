@@ -8,7 +8,8 @@ import { defineQuery } from './query';
  * participants can never exceed the target size.
  */
 
-const INVITEE_FACTS = `CALL (u) {
+/** Per invitee id in $invitees: exists, friend of u, blocked. `scope`: the variables the subquery imports. */
+const inviteeFacts = (scope: string) => `CALL (${scope}) {
      UNWIND $invitees AS vid
      OPTIONAL MATCH (v:User {dataset: $ds, id: vid}) USING INDEX v:User(dataset, id)
      OPTIONAL MATCH (u)-[f:FRIEND]-(v)
@@ -21,7 +22,7 @@ export const CREATE_GROUP_BUY_FACTS = defineQuery(
    SET u.lastActiveAt = $now
    WITH u
    OPTIONAL MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX i:Item(dataset, id)
-   ${INVITEE_FACTS}
+   ${inviteeFacts('u')}
    RETURN i IS NOT NULL AS itemExists, i.forSale AS forSale, i.availableUntil AS availableUntil, i.dropAt AS dropAt,
      i.consumable AS consumable, i.price AS price,
      CASE WHEN i IS NULL THEN false ELSE EXISTS { (u)-[:PURCHASED]->(i) } END AS owns, invitees`,
@@ -54,7 +55,7 @@ export const GROUP_BUY_FACTS = defineQuery(
    OPTIONAL MATCH (g)-[:FOR_ITEM]->(i:Item)
    OPTIONAL MATCH (init:User)-[:INITIATED]->(g)
    OPTIONAL MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
-   ${INVITEE_FACTS.replace('CALL (u)', 'CALL (u, g)')}
+   ${inviteeFacts('u, g')}
    RETURN g.status AS status, g.targetSize AS targetSize, g.deadline AS deadline, g.groupPrice AS groupPrice,
      i.id AS itemId, i.consumable AS consumable, init.id AS initiatorId, u IS NOT NULL AS userExists,
      COUNT { (g)<-[:JOINED]-(:User) } AS participants,
