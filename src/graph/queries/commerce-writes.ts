@@ -9,14 +9,22 @@ import { defineQuery } from './query';
  * the transaction back); then one write.
  */
 
+/**
+ * Matches the acting user `v` by the `$param` id and takes their write lock (SET
+ * lastActiveAt): the start of every facts read, so one user's mutations run one after
+ * another and each sees what the previous one committed.
+ */
+export const lockActingUser = (v: string, param: string) =>
+  `MATCH (${v}:User {dataset: $ds, id: $${param}}) USING INDEX ${v}:User(dataset, id)
+   SET ${v}.lastActiveAt = $now
+   WITH ${v}`;
+
 const ITEM_FACTS = `i IS NOT NULL AS itemExists, i.forSale AS forSale, i.availableUntil AS availableUntil, i.dropAt AS dropAt,
   i.giftable AS giftable, i.consumable AS consumable, i.price AS price`;
 
 export const GIFT_FACTS = defineQuery(
   'giftFacts',
-  `MATCH (s:User {dataset: $ds, id: $sender}) USING INDEX s:User(dataset, id)
-   SET s.lastActiveAt = $now
-   WITH s
+  `${lockActingUser('s', 'sender')}
    OPTIONAL MATCH (r:User {dataset: $ds, id: $recipient}) USING INDEX r:User(dataset, id)
    // Lock the recipient too: two friends gifting them the same item at once are serialised.
    FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r.lastGiftedAt = $now)
@@ -41,9 +49,7 @@ export const CREATE_GIFT = defineQuery(
 
 export const PURCHASE_FACTS = defineQuery(
   'purchaseFacts',
-  `MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
-   SET u.lastActiveAt = $now
-   WITH u
+  `${lockActingUser('u', 'user')}
    OPTIONAL MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX i:Item(dataset, id)
    RETURN ${ITEM_FACTS},
      CASE WHEN i IS NULL THEN false ELSE EXISTS { (u)-[:PURCHASED]->(i) } OR EXISTS { (u)<-[:TO]-(g:Gift)-[:OF_ITEM]->(i) WHERE coalesce(g.deliverAt, g.at) <= $now } END AS owns,
@@ -73,9 +79,7 @@ export const ADD_WISHLIST = defineQuery(
 
 export const REMOVE_WISHLIST = defineQuery(
   'removeWishlist',
-  `MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
-   SET u.lastActiveAt = $now
-   WITH u
+  `${lockActingUser('u', 'user')}
    OPTIONAL MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX i:Item(dataset, id)
    OPTIONAL MATCH (u)-[w:WISHLISTED]->(i)
    WITH i, w, w IS NOT NULL AS removed
@@ -86,9 +90,7 @@ export const REMOVE_WISHLIST = defineQuery(
 
 export const DISMISS = defineQuery(
   'dismissItem',
-  `MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
-   SET u.lastActiveAt = $now
-   WITH u
+  `${lockActingUser('u', 'user')}
    OPTIONAL MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX i:Item(dataset, id)
    CALL (u, i) {
      WITH u, i WHERE i IS NOT NULL
@@ -101,9 +103,7 @@ export const DISMISS = defineQuery(
 
 export const FRIEND_FACTS = defineQuery(
   'friendFacts',
-  `MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
-   SET u.lastActiveAt = $now
-   WITH u
+  `${lockActingUser('u', 'user')}
    OPTIONAL MATCH (v:User {dataset: $ds, id: $friend}) USING INDEX v:User(dataset, id)
    SET v.lastActiveAt = $now
    WITH u, v

@@ -1,4 +1,5 @@
 import type { GraphClient, Row } from '../graph-client';
+import { lockActingUser } from './commerce-writes';
 import { defineQuery } from './query';
 
 /**
@@ -18,9 +19,7 @@ const inviteeFacts = (scope: string) => `CALL (${scope}) {
 
 export const CREATE_GROUP_BUY_FACTS = defineQuery(
   'createGroupBuyFacts',
-  `MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
-   SET u.lastActiveAt = $now
-   WITH u
+  `${lockActingUser('u', 'user')}
    OPTIONAL MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX i:Item(dataset, id)
    ${inviteeFacts('u')}
    RETURN i IS NOT NULL AS itemExists, i.forSale AS forSale, i.availableUntil AS availableUntil, i.dropAt AS dropAt,
