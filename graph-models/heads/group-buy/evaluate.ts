@@ -95,7 +95,7 @@ export interface HeadEvaluation {
     eceVsTruth: { model: number; baseline: number } | null;
   };
   /** Test groups scored at seeded instants part-way through their life (what serving sees). */
-  midLife: { model: ProbabilityMetrics; baseline: ProbabilityMetrics };
+  midLife: { model: ProbabilityMetrics; uncalibrated: ProbabilityMetrics; baseline: ProbabilityMetrics };
   invitees: InviteeRankingMetrics;
 }
 
@@ -142,7 +142,10 @@ export function evaluateHead(
       oracleMissing: oracle ? test.length - oracleProbs.length : 0,
       eceVsTruth: oracle && oracleProbs.length === test.length ? { model: eceAgainst(probs, oracleProbs), baseline: eceAgainst(base, oracleProbs) } : null,
     },
-    midLife: { model: probabilityMetrics(midProbs, midLabels), baseline: probabilityMetrics(mid.map((s) => baseline(s.facts)), midLabels) },
+    midLife: {
+      model: probabilityMetrics(midProbs, midLabels),
+      uncalibrated: probabilityMetrics(mid.map((s) => scoreAt(uncalibrated, s.facts, s.at).probability), midLabels),
+      baseline: probabilityMetrics(mid.map((s) => baseline(s.facts)), midLabels) },
     invitees: inviteeRanking(model, test),
   };
 }

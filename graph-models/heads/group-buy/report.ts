@@ -49,6 +49,7 @@ ${reliabilityTable(l.model)}
 
 ${HEADER}
 ${row('head (ours)', e.midLife.model)}
+${row('head before calibration', e.midLife.uncalibrated)}
 ${row('baseline', e.midLife.baseline)}
 
 ## Whom to invite: realised joins at the test launches
@@ -70,7 +71,7 @@ export function headModelCard(r: GroupBuyTrainReport, run: { version: string; co
   const l = r.evaluation.launches;
   return `# Model card: group-buy/${run.version}
 
-- What: the probability that a group-buy offer fills by its deadline. A per-invitee join network (tanh layer with 8 units plus a linear skip) gives each pending invitee a join probability q_i; a learned "invitations still to come" term adds one more; the fill probability is the Poisson-binomial tail P(at least targetSize − participants of them join), trained end to end on FILLED/EXPIRED outcomes plus a per-invitee join loss, then ${r.calibration.method === 'platt' ? 'Platt-calibrated on the validation launches' : 'left uncalibrated (too few validation launches)'}.
+- What: the probability that a group-buy offer fills by its deadline. A per-invitee join network (tanh layer with 8 units plus a linear skip) gives each pending invitee a join probability q_i; a learned "invitations still to come" term adds one more; the fill probability is the Poisson-binomial tail P(at least targetSize − participants of them join), trained end to end on FILLED/EXPIRED outcomes plus a per-invitee join loss, then ${r.calibration.method === 'platt' ? 'Platt-calibrated on the validation group buys at launch and part-way' : 'left uncalibrated (too few validation launches)'}.
 - Whom to invite: the marginal gain of inviting a friend is q_friend · P(exactly need − 1 of the others join), read off the same tail.
 - Features (src/features/group-buy-features.ts, shared with serving): plays the item's game, explicit squad-mate of the initiator, interactions with the initiator (28 days), forwarded invite, purchase history (all, same game), past group-buy join rate, share of the invite window left; item price, discount, target size, window and days left, game activity (28 days), item purchases, initiator's and item's past launches and fill rates. Profile facts are as of the launch.
 - Not used: user/item embeddings. The embeddings in the graph are written as of now by the serving encoder, after the group buys they would describe (a filled group's purchases pull its members towards the item), so they would leak the label into training.
@@ -116,3 +117,4 @@ Reliability (item + initiator history):
 ${reliabilityTable(t.withInitiator)}
 `;
 }
+

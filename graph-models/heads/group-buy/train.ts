@@ -2,7 +2,7 @@ import type { GraphClient } from '../../../src/graph/graph-client';
 import { groupBuyFacts, groupBuyIds, type GroupBuyFacts } from '../../../src/graph/queries/group-buy-signals';
 import { CONTEXT_COLUMNS, FEATURE_COUNT } from '../../../src/features/group-buy-features';
 import { IDENTITY_PLATT, fitPlatt, type PlattParams } from './calibration';
-import { launchInstant, snapshots, splitByTime, toBatch } from './dataset';
+import { snapshots, splitByTime, toBatch } from './dataset';
 import { evaluateHead, itemFillRateBaseline, type HeadEvaluation } from './evaluate';
 import { truthFillProbabilities } from './evaluation/oracle';
 import type { GroupBuyHeadModel } from './head-model';
@@ -50,7 +50,7 @@ export interface GroupBuyTrainOptions {
 
 export const GROUP_BUY_DEFAULTS: Omit<GroupBuyTrainOptions, 'dataset' | 'truthFile' | 'log' | 'horizon'> = {
   seed: 7, hidden: 8, lr: 0.03, maxEpochs: 1500, evalEvery: 10, patience: 20, joinWeight: 1.5, l2: 3e-3,
-  midSnapshots: 2, testShare: 0.25, validShare: 0.15, minCalibrationLaunches: 60,
+  midSnapshots: 4, testShare: 0.25, validShare: 0.15, minCalibrationLaunches: 60,
 };
 
 export interface GroupBuyTrainReport {
@@ -89,13 +89,22 @@ export async function trainGroupBuyHead(graph: GraphClient, o: GroupBuyTrainOpti
   try {
     const fit = net.fit(toBatch(trainSnaps), toBatch(validSnaps), o);
     o.log(`fit: best epoch ${fit.bestEpoch} of ${fit.epochs}, validation log-loss ${fit.bestValidLoss.toFixed(4)}, ${(fit.ms / 1000).toFixed(1)} s`);
+    // Calibrated on the validation groups at launch AND part-way through their life (the
+    // training snapshots' sampling): serving scores open groups at any point of their life,
+    // and a curve fitted on launches alone bent the part-way probabilities (100k world: ECE
+    // part-way 0.032 raw, 0.055 after a launch-only fit).
     const raw = net.model(IDENTITY_PLATT);
-    const validProbs = split.valid.map((f) => scoreAt(raw, f, launchInstant(f)).probability);
-    const validLabels = split.valid.map((f) => (f.status === 'FILLED' ? 1 : 0));
-    const pos = validLabels.filter((y) => y === 1).length;
+    const calSnaps = snapshots(split.valid, { extra: o.midSnapshots, seed: o.seed + 2 });
+    const calProbs = calSnaps.map((s) => scoreAt(raw, s.facts, s.at).probability);
+    const calLabels = calSnaps.map((s) => s.label);
+    const pos = split.valid.filter((f) => f.status === 'FILLED').length;
     const enough = split.valid.length >= o.minCalibrationLaunches && Math.min(pos, split.valid.length - pos) >= o.minCalibrationLaunches / 5;
     const calibration = enough
-      ? { method: 'platt' as const, params: fitPlatt(validProbs, validLabels), reason: `Platt scaling fitted on ${split.valid.length} validation launches` }
+      ? {
+          method: 'platt' as const,
+          params: fitPlatt(calProbs, calLabels),
+          reason: `Platt scaling fitted on ${split.valid.length} validation group buys at ${calSnaps.length} instants (at launch and part-way)`,
+        }
       : { method: 'none' as const, params: IDENTITY_PLATT, reason: `${split.valid.length} validation launches (${pos} filled) are fewer than the ${o.minCalibrationLaunches} (and ${o.minCalibrationLaunches / 5} per class) Platt scaling needs; the tail's own probabilities are kept` };
     const model = net.model(calibration.params);
     const baseline = itemFillRateBaseline(split.train);
