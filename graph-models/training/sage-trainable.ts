@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { SageEncoder } from '../encoders/sage-encoder';
+import type { PlainSageForward } from '../encoders/sage-plain-forward';
 import { dotProductScorer } from '../evaluation/embedding-scorer';
 import type { Csr } from '../evaluation/interactions';
 import { evaluateRanking } from '../evaluation/ranking-metrics';
@@ -37,9 +38,10 @@ export const INFERENCE_SAMPLE_SEED = 20_171_116;
  * Embeds every node of a type (`[n * outDim]` row-major) over the given graph and
  * features, with a fixed sampling seed per batch of 1,024: the same graph and weights
  * always give the same embeddings. Serving's full encode and training's validation
- * share it.
+ * share it. With `plain` (the refresh's few seeds) the forward pass runs in plain arrays
+ * instead of TF.js: same sample, same numbers to float32 rounding.
  */
-export function embedNodes(encoder: SageEncoder, inputs: SageInputs, type: 'user' | 'item', fanouts: number[], seeds?: Int32Array): Float32Array {
+export function embedNodes(encoder: SageEncoder, inputs: SageInputs, type: 'user' | 'item', fanouts: number[], seeds?: Int32Array, plain?: PlainSageForward): Float32Array {
   const sampler = new NeighborSampler(inputs.graph, { fanouts, seed: INFERENCE_SAMPLE_SEED });
   const all = seeds ?? Int32Array.from({ length: inputs.graph.numNodes[type]! }, (_, k) => k);
   const d = encoder.getConfig().outDim;
@@ -47,6 +49,10 @@ export function embedNodes(encoder: SageEncoder, inputs: SageInputs, type: 'user
   for (let start = 0; start < all.length; start += 1024) {
     const chunk = all.subarray(start, Math.min(all.length, start + 1024));
     const sub = sampler.sample({ [type]: chunk }, { seed: INFERENCE_SAMPLE_SEED + start });
+    if (plain) {
+      out.set(plain.encode(sub, inputs.features, type), start * d);
+      continue;
+    }
     const z = tf.tidy(() => encoder.encode(sub, inputs.features)[type]!);
     out.set(z.dataSync() as Float32Array, start * d);
     z.dispose();

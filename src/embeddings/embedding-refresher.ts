@@ -5,6 +5,7 @@ import type { GraphClient } from '../graph/graph-client';
 import { fetchCatalogue, type NeighbourList } from '../graph/queries/subgraph';
 import type { Logger } from '../logging/logger';
 import { SageEncoder } from '../../graph-models/encoders/sage-encoder';
+import { PlainSageForward } from '../../graph-models/encoders/sage-plain-forward';
 import type { ArtifactRef } from './artifact-store';
 import { assertEncoderArtifact, encodeAndWriteNodes, encoderFanouts } from './encoder-runtime';
 import { KeyedQueue } from './keyed-queue';
@@ -47,6 +48,12 @@ export const MAX_REFRESH_SEEDS = 1024;
 
 interface LoadedEncoder {
   encoder: Promise<SageEncoder>;
+  /**
+   * The same weights as plain arrays (mean aggregation), or null (attention: TF.js). A
+   * refresh encodes one or two seeds, where TF.js's per-kernel dispatch costs more than
+   * the arithmetic (see graph-models/encoders/sage-plain-forward.ts).
+   */
+  plain: Promise<PlainSageForward | null>;
   users: number;
   retired: boolean;
 }
@@ -128,7 +135,8 @@ export class EmbeddingRefresher {
     const loaded = this.acquire(ref);
     try {
       const encoder = await loaded.encoder;
-      const r = await this.queue.run(keys, () => this.encodeNeighbourhood(dataset, ref, encoder, users, items));
+      const plain = await loaded.plain;
+      const r = await this.queue.run(keys, () => this.encodeNeighbourhood(dataset, ref, encoder, plain, users, items));
       const result: RefreshResult = { version: ref.version, written: r.written, ms: performance.now() - t0, missing: r.missing };
       this.deps.logger.debug(`refreshed ${users.length} users and ${items.length} items of "${dataset}"`, { version: ref.version, written: r.written, ms: Math.round(result.ms) });
       return result;
@@ -145,12 +153,12 @@ export class EmbeddingRefresher {
     }
   }
 
-  private async encodeNeighbourhood(dataset: string, ref: ArtifactRef, encoder: SageEncoder, users: string[], items: string[]): Promise<{ written: number; missing: RefreshResult['missing'] }> {
+  private async encodeNeighbourhood(dataset: string, ref: ArtifactRef, encoder: SageEncoder, plain: PlainSageForward | null, users: string[], items: string[]): Promise<{ written: number; missing: RefreshResult['missing'] }> {
     const { graph } = this.deps;
     // The refresh encodes the present (t = now: nothing is later), so item counts come from
     // degrees, and hub lists (games, guilds) from a cache of at most catalogueTtlMs.
     const n = await neighbourhoodInputs(graph, { dataset, users, items, t: this.deps.clock.now(), tIsNow: true, hubs: this.hubs, fanouts: encoderFanouts(ref), cap: this.cap, catalogue: await this.catalogue(dataset) });
-    const common = { graph, dataset, artifact: ref, encoder, inputs: n.inputs };
+    const common = { graph, dataset, artifact: ref, encoder, inputs: n.inputs, ...(plain ? { plain } : {}) };
     const idx = (type: 'user' | 'item') => Int32Array.from(n.seeds[type], (id) => n.graph.nodes[type].index.get(id)!);
     let written = await encodeAndWriteNodes({ ...common, type: 'user', idx: idx('user'), idOf: (i) => n.graph.nodes.user.ids[i]! });
     written += await encodeAndWriteNodes({ ...common, type: 'item', idx: idx('item'), idOf: (i) => n.graph.nodes.item.ids[i]! });
@@ -184,7 +192,9 @@ export class EmbeddingRefresher {
     let e = this.encoders.get(ref.dir);
     if (!e || e.retired) {
       const loading = SageEncoder.load(ref.dir).then((l) => l.encoder);
-      e = { encoder: loading, users: 0, retired: false };
+      const plain = loading.then((enc) => (PlainSageForward.supports(enc.getConfig()) ? PlainSageForward.fromEncoder(enc) : null));
+      plain.catch(() => undefined); // a failed load is reported through `encoder`
+      e = { encoder: loading, plain, users: 0, retired: false };
       this.encoders.set(ref.dir, e);
       loading.catch(() => this.encoders.delete(ref.dir));
     }

@@ -5,6 +5,7 @@ import { writeEmbeddings } from '../graph/queries/embeddings';
 import type { Logger } from '../logging/logger';
 import type { Progress } from '../logging/progress';
 import { SageEncoder } from '../../graph-models/encoders/sage-encoder';
+import type { PlainSageForward } from '../../graph-models/encoders/sage-plain-forward';
 import { sageInputs, type SageInputs } from '../../graph-models/training/sage-graph';
 import { embedNodes } from '../../graph-models/training/sage-trainable';
 import type { ArtifactRef } from './artifact-store';
@@ -58,6 +59,8 @@ export async function encodeAndWriteNodes(o: {
   idx: Int32Array;
   /** Local id of the node at an index of `inputs`. */
   idOf: (i: number) => string;
+  /** The encoder's plain-array forward pass, for a few seeds (the refresh); TF.js when absent. */
+  plain?: PlainSageForward;
   progress?: Progress;
 }): Promise<number> {
   const m = o.artifact.manifest;
@@ -66,7 +69,7 @@ export async function encodeAndWriteNodes(o: {
   let written = 0;
   for (let s = 0; s < o.idx.length; s += 4096) {
     const chunk = o.idx.subarray(s, Math.min(o.idx.length, s + 4096));
-    const vectors = embedNodes(o.encoder, o.inputs, o.type, fanouts, chunk);
+    const vectors = embedNodes(o.encoder, o.inputs, o.type, fanouts, chunk, o.plain);
     written += await writeEmbeddings(o.graph, { dataset: o.dataset, label, version: m.version, seq: m.seq, ids: Array.from(chunk, o.idOf), vectors, dim: m.dimension });
     o.progress?.tick(chunk.length, label);
   }

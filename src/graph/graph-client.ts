@@ -59,7 +59,7 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
   const txOf = (tx: ManagedTransaction, mode: 'READ' | 'WRITE'): Tx => ({
     async run(cypher, params = {}) {
       const t0 = performance.now();
-      const res = await tx.run(cypher, params);
+      const res = await withoutDriverStack(() => tx.run(cypher, params));
       emit({ cypher, params, mode, ms: performance.now() - t0 });
       return toRows(res);
     },
@@ -125,6 +125,25 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
     },
     close: () => driver.close(),
   };
+}
+
+/**
+ * Runs `start` (a synchronous driver call that creates a Result) with V8's stack capture
+ * off. Why: the driver's Result constructor takes `new Error('').stack` for every
+ * statement, to re-stack a later failure at the call site; formatting that stack was ~10%
+ * of the API's CPU per embedding refresh on the 100k world (V8 profile, bench/README.md).
+ * Failures still carry the server's code and message, mapped to a coded error by
+ * mapNeo4jError; only the driver's JS call site is lost. JS is single-threaded and `start`
+ * is synchronous, so no other code runs while the limit is 0.
+ */
+function withoutDriverStack<T>(start: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return start();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 function toRows(res: QueryResult): Row[] {
