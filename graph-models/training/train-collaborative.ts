@@ -5,7 +5,7 @@ import { csrFromPairs, coldStartUsers, type Csr } from '../evaluation/interactio
 import { PUBLISHED, type PublishedFigure } from '../evaluation/published';
 import { evaluateRanking, type RankingReport } from '../evaluation/ranking-metrics';
 import type { LightGcn, SocialMode } from '../encoders/lightgcn';
-import type { EpochRecord, FitResult } from './fit-loop';
+import { fit, type EpochRecord, type FitResult } from './fit-loop';
 import { lightGcnTrainable } from './lightgcn-trainable';
 import { baselinesOnSplit, fitResumable, type BaselineChoice } from './run-steps';
 
@@ -26,6 +26,12 @@ export interface CollaborativeOptions {
   resume: boolean;
   /** Which baselines to fit on the same split; BPR-MF is the slow one. */
   baselines: BaselineChoice;
+  /**
+   * After selection, retrain from scratch on train + validation (the whole published train
+   * split) for the selected number of epochs, and serve and report that model. The
+   * validation pairs are 10% of the training data, held out only to choose the epoch.
+   */
+  refit?: boolean;
   onEpoch?: (r: EpochRecord & { best: number; bestEpoch: number }) => void;
   onStep?: (epoch: number, step: number, loss: number, examplesPerSec: number) => void;
   log?: (line: string) => void;
@@ -35,8 +41,12 @@ export interface CollaborativeReport {
   model: string;
   split: { kind: string; users: number; items: number; train: number; valid: number; test: number; testUsers: number };
   fit: { stopped: FitResult['stopped']; epochs: number; bestEpoch: number; bestValidRecall20: number; ms: number; history: EpochRecord[] };
+  /** The headline: the refit model's test figures with `refit`, else the validation-selected weights'. */
   test: RankingReport;
   coldStartUsers: RankingReport;
+  /** With `refit`: the validation-selected weights (trained on train only) on the same test, for comparison. */
+  selected: { test: RankingReport; coldStartUsers: RankingReport } | null;
+  refit: { epochs: number; ms: number } | null;
   baselines: BaselineRow[];
   published: PublishedFigure[];
 }
@@ -70,8 +80,9 @@ function socialCsr(U: number, offsets: Int32Array, targets: Int32Array): Csr {
 
 /**
  * Trains LightGCN (social: 'none') or its social variant on a split with early stopping on
- * validation Recall@20, then reads the test split ONCE with the selected weights, and
- * fits the baselines on the same split. The ranking excludes each user's train items
+ * validation Recall@20, then reads the test split with the selected weights (and, with
+ * `refit`, with the model retrained on train + validation for the selected epochs: the
+ * headline then, decided before the test is read), and fits the baselines on the same split. The ranking excludes each user's train items
  * (train + validation pairs: the published train split).
  */
 export async function trainCollaborative(
@@ -81,7 +92,7 @@ export async function trainCollaborative(
 ): Promise<{ report: CollaborativeReport; model: LightGcn; dispose: () => void }> {
   const c = splitCsrs(split, g);
   const runOptions = { social: o.social, dim: o.dim, layers: o.layers, lr: o.lr, batchSize: o.batchSize, l2: o.l2, seed: o.seed };
-  const { trainable, model, dispose } = lightGcnTrainable(c.train, c.valid, o.social === 'none' ? null : c.social, {
+  const trainOptions = {
     model: { numUsers: c.train.numUsers, numItems: c.train.numItems, dim: o.dim, numLayers: o.layers, social: o.social, seed: o.seed },
     lr: o.lr,
     batchSize: o.batchSize,
@@ -90,11 +101,31 @@ export async function trainCollaborative(
     validK: 20,
     checkpointDir: o.checkpointDir,
     runOptions,
-  });
+  };
+  const { trainable, model, dispose } = lightGcnTrainable(c.train, c.valid, o.social === 'none' ? null : c.social, trainOptions);
   const result = await fitResumable(trainable, o, runOptions);
-  const scorer = (u: Int32Array, out?: Float32Array) => model.scoreUsers(u, out);
-  const test = evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20] });
-  const cold = evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20], subset: coldStartUsers(c.trainAll, 5) });
+  const evaluate = (m: LightGcn) => {
+    const scorer = (u: Int32Array, out?: Float32Array) => m.scoreUsers(u, out);
+    return {
+      test: evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20] }),
+      coldStartUsers: evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20], subset: coldStartUsers(c.trainAll, 5) }),
+    };
+  };
+  const selected = evaluate(model);
+  let served = { model, dispose, figures: selected };
+  let refit: CollaborativeReport['refit'] = null;
+  if (o.refit && result.state.bestEpoch > 0) {
+    const epochs = result.state.bestEpoch;
+    o.log?.(`refit: training from scratch on train + validation for the selected ${epochs} epochs`);
+    const again = lightGcnTrainable(c.trainAll, c.valid, o.social === 'none' ? null : c.social, { ...trainOptions, checkpointDir: null, runOptions: { ...runOptions, refit: epochs } });
+    // No validation and no checkpoints: the epoch count is fixed, the weights after it are the model.
+    const { checkpoint: _none, ...fixed } = again.trainable;
+    const r = await fit({ ...fixed, validate: () => 0 }, { maxEpochs: epochs, evalEvery: epochs, patience: Infinity, timeBudgetMs: 0, ...(o.onStep ? { onStep: o.onStep } : {}) });
+    refit = { epochs, ms: r.ms };
+    o.log?.(`refit: ${epochs} epochs in ${(r.ms / 1000).toFixed(0)} s`);
+    dispose();
+    served = { model: again.model, dispose: again.dispose, figures: evaluate(again.model) };
+  }
   const baselines = baselinesOnSplit(c, o.baselines, o.seed);
   const report: CollaborativeReport = {
     model: o.social === 'none' ? 'lightgcn' : `socialgcn-${o.social}`,
@@ -105,7 +136,7 @@ export async function trainCollaborative(
       train: split.train.users.length,
       valid: split.valid.users.length,
       test: split.test.users.length,
-      testUsers: test.users,
+      testUsers: served.figures.test.users,
     },
     fit: {
       stopped: result.stopped,
@@ -115,10 +146,12 @@ export async function trainCollaborative(
       ms: result.ms,
       history: result.state.history,
     },
-    test,
-    coldStartUsers: cold,
+    test: served.figures.test,
+    coldStartUsers: served.figures.coldStartUsers,
+    selected: refit ? selected : null,
+    refit,
     baselines,
     published: PUBLISHED[o.dataset] ?? [],
   };
-  return { report, model, dispose };
+  return { report, model: served.model, dispose: served.dispose };
 }

@@ -22,6 +22,7 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
   afterAll(async () => {
     await dropDataset(graph, dataset);
     await graph.close();
+    fs.rmSync(path.join(ARTIFACTS_DIR, 'lightgcn', `${version}-refit`), { recursive: true, force: true });
     for (const m of ['lightgcn', 'sage']) {
       fs.rmSync(path.join(ARTIFACTS_DIR, m, version), { recursive: true, force: true });
       fs.rmSync(path.join(PROJECT_ROOT, 'var', 'checkpoints', `${m}-${dataset}`), { recursive: true, force: true });
@@ -36,6 +37,18 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
     const ref = new ArtifactStore(ARTIFACTS_DIR).get(model, version)!;
     expect(ref.manifest.dataset).toBe(dataset);
     for (const f of ['model.json', 'weights.bin', 'manifest.json', 'report.json', 'report.md', 'MODEL_CARD.md']) expect(fs.existsSync(path.join(ref.dir, f))).toBe(true);
+  }, 300_000);
+
+  it('with --refit retrains on train + validation for the selected epochs, saves that model and reports the selected weights beside it', async () => {
+    const v = `${version}-refit`;
+    const r = await startCli('src/cli/train.ts', ['--dataset', dataset, '--model', 'lightgcn', '--epochs', '2', '--eval-every', '1', '--baselines', 'none', '--version', v, '--batch', '128', '--refit'], cliEnv({ GIFTGRAPH_TRUTH_DIR: truthDir })).done;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/refit on train \+ validation for the selected \d epochs/);
+    const report = JSON.parse(fs.readFileSync(path.join(ARTIFACTS_DIR, 'lightgcn', v, 'report.json'), 'utf8'));
+    expect(report.refit.epochs).toBe(report.fit.bestEpoch);
+    expect(report.refit.epochs).toBeGreaterThanOrEqual(1);
+    expect(report.selected.test.users).toBe(report.test.users);
+    expect(fs.readFileSync(path.join(ARTIFACTS_DIR, 'lightgcn', v, 'report.md'), 'utf8')).toMatch(/validation-selected weights \(train without validation\)/);
   }, 300_000);
 
   it('refuses an unknown model with a coded error', async () => {
