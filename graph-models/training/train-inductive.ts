@@ -2,7 +2,7 @@ import type { HeteroGraph } from '../../src/features/hetero-graph';
 import type { InteractionSplit } from '../../src/features/splits';
 import type { BaselineRow } from '../baselines/report';
 import { dotProductScorer } from '../evaluation/embedding-scorer';
-import { coldStartUsers } from '../evaluation/interactions';
+import { coldStartUsers, type Csr } from '../evaluation/interactions';
 import { oracleScorer } from '../evaluation/oracle';
 import { PUBLISHED, type PublishedFigure } from '../evaluation/published';
 import { evaluateRanking, type RankingReport } from '../evaluation/ranking-metrics';
@@ -15,6 +15,11 @@ import { splitCsrs } from './train-collaborative';
 import { coldItemMask, maskedScorer, restrictToItems } from '../evaluation/cold-start';
 import { linkAuc } from '../evaluation/link-auc';
 import { mostPopularScorer } from '../baselines/most-popular';
+import { nextItemBaselines } from '../baselines/next-item';
+import { evaluateNextPurchase, nextPurchaseEvents, queryScorer, type NextPurchaseMetrics } from '../evaluation/next-purchase';
+
+/** "Next purchase" events: two purchases of one user at most this far apart. */
+export const NEXT_PURCHASE_WINDOW_DAYS = 7;
 
 export interface InductiveOptions extends Omit<SageTrainOptions, 'validK' | 'runOptions' | 'gifts'> {
   dataset: string;
@@ -43,6 +48,13 @@ export interface InductiveReport {
   coldStartItems: { items: number; model: RankingReport; mostPopular: RankingReport };
   /** Who gifts whom after the split point: AUC of z_sender·z_recipient against a friend who was not gifted. */
   gifts: { train: number; test: number; auc: number | null };
+  /**
+   * The CART / POST_PURCHASE question on a time split: after a test-period purchase, the
+   * user's next purchase within NEXT_PURCHASE_WINDOW_DAYS, ranked by the surfaces' queries
+   * over the embeddings as of the split point, against item-to-item baselines. Null for a
+   * published split (no purchase times).
+   */
+  nextPurchase: { windowDays: number; rows: { name: string; metrics: NextPurchaseMetrics }[] } | null;
   baselines: BaselineRow[];
   oracle: RankingReport | null;
   published: PublishedFigure[];
@@ -71,7 +83,8 @@ export async function trainInductive(split: InteractionSplit, g: HeteroGraph, o:
   const result = await fitResumable(trainable, o, runOptions);
   const full = sageInputs(split.fullTrainGraph, t);
   const userEmb = embedNodes(encoder, full, 'user', o.fanouts);
-  const scorer = dotProductScorer(userEmb, embedNodes(encoder, full, 'item', o.fanouts), o.outDim);
+  const itemEmb = embedNodes(encoder, full, 'item', o.fanouts);
+  const scorer = dotProductScorer(userEmb, itemEmb, o.outDim);
   const test = evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20] });
   const cold = evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20], subset: coldStartUsers(c.trainAll, 5) });
   const coldMask = coldItemMask(c.trainAll);
@@ -86,6 +99,7 @@ export async function trainInductive(split: InteractionSplit, g: HeteroGraph, o:
     userEmb, dim: o.outDim, pairs: { src: testGifts.senders, dst: testGifts.recipients }, seed: o.seed,
     candidates: (u) => friendRel.targets.subarray(friendRel.offsets[u]!, friendRel.offsets[u + 1]!),
   });
+  const nextPurchase = split.splitAt === null ? null : nextPurchaseRows(g, c.trainAll, userEmb, itemEmb, o.outDim, split.splitAt);
   const baselines = baselinesOnSplit(c, o.baselines, o.seed);
   const oracle = o.truthFile ? await oracleScorer(o.truthFile, g.nodes.user.ids, g.nodes.item.ids) : null;
   const report: InductiveReport = {
@@ -96,9 +110,29 @@ export async function trainInductive(split: InteractionSplit, g: HeteroGraph, o:
     coldStartUsers: cold,
     coldStartItems: coldItems,
     gifts: { train: trainGifts.senders.length, test: testGifts.senders.length, auc: giftAuc.auc },
+    nextPurchase,
     baselines,
     oracle: oracle ? evaluateRanking({ train: c.trainAll, test: c.test, scorer: oracle, ks: [10, 20] }) : null,
     published: PUBLISHED[o.dataset] ?? [],
   };
   return { report, encoder, dispose };
+}
+
+/** The next-purchase rows: the surfaces' queries and the item-to-item baselines on the same events. */
+function nextPurchaseRows(g: HeteroGraph, trainAll: Csr, userEmb: Float32Array, itemEmb: Float32Array, dim: number, splitAt: number): InductiveReport['nextPurchase'] {
+  const events = nextPurchaseEvents(g.relations.purchased!, { from: splitAt, to: Number.POSITIVE_INFINITY, windowMs: NEXT_PURCHASE_WINDOW_DAYS * 86_400_000 });
+  const numItems = g.nodes.item.ids.length;
+  const forGame = g.relations.forGame;
+  const itemGame = Int32Array.from({ length: numItems }, (_, i) => (forGame && forGame.offsets[i + 1]! > forGame.offsets[i]! ? forGame.targets[forGame.offsets[i]!]! : -1));
+  const base = nextItemBaselines(trainAll, itemGame);
+  const ks = [10, 20];
+  const rows: [string, Parameters<typeof evaluateNextPurchase>[1]][] = [
+    ['CART query (mean of the item just bought and the user)', queryScorer(userEmb, itemEmb, dim, { user: 1, item: 1 })],
+    ['user embedding (HOME, POST_PURCHASE ranking)', queryScorer(userEmb, itemEmb, dim, { user: 1, item: 0 })],
+    ['item just bought alone (similar items)', queryScorer(userEmb, itemEmb, dim, { user: 0, item: 1 })],
+    ['baseline: bought together in training', base.coPurchase],
+    ["baseline: same game, by popularity", base.sameGame],
+    ['baseline: most popular', base.popular],
+  ];
+  return { windowDays: NEXT_PURCHASE_WINDOW_DAYS, rows: rows.map(([name, s]) => ({ name, metrics: evaluateNextPurchase(events, s, numItems, ks) })) };
 }
