@@ -16,10 +16,11 @@ import { SERVING_MODEL } from './serving-model';
 /** Tunables of {@link EmbeddingRefresher}; every field has a default. */
 export interface RefresherOptions {
   /**
-   * Longest neighbour list fetched per node and relation (the most recent ones); default
-   * 100. Lists up to this length are complete and sample exactly as a full encode does;
-   * a longer one (a popular item, a game) is sampled from its `cap` most recent
-   * neighbours instead of all of them. Higher = closer to the full encode, more bytes.
+   * Longest neighbour list fetched per node and relation; default 100. Lists up to this
+   * length are complete and sample exactly as a full encode does; a longer one (a popular
+   * item, a game) is sampled from `cap` of its neighbours (the first in store order:
+   * reading all of a popular item's buyers is what a refresh must not do) instead of all
+   * of them. Higher = closer to the full encode, more bytes.
    */
   neighbourCap?: number;
   /** How long the active artifact of a dataset is trusted before the registry is asked again; default 1,000 ms. */

@@ -40,7 +40,8 @@ export interface NeighbourhoodInputs {
  *
  * Embedding the seeds over these inputs with `embedNodes` (same seed order, ≤ 1,024 per
  * type) gives exactly the full-dataset encode's result when no list was capped, and a
- * sample from each capped list's `cap` most recent neighbours otherwise.
+ * sample from each capped list's `cap` kept neighbours otherwise (the most recent as of t;
+ * with `tIsNow`, the first in store order).
  */
 export async function neighbourhoodInputs(
   graph: GraphClient,
@@ -53,7 +54,8 @@ export async function neighbourhoodInputs(
   },
 ): Promise<NeighbourhoodInputs> {
   const { dataset, t, cap, fanouts, catalogue } = o;
-  const seedLists = await fetchNeighbourLists(graph, { dataset, frontier: { user: o.users, item: o.items }, t, cap });
+  const now = o.tIsNow ?? false;
+  const seedLists = await fetchNeighbourLists(graph, { dataset, frontier: { user: o.users, item: o.items }, t, cap, now });
   const found = { user: new Set<string>(), item: new Set<string>() };
   for (const l of seedLists) if (l.ownerType === 'user' || l.ownerType === 'item') found[l.ownerType].add(l.owner);
   const seeds = { user: o.users.filter((u) => found.user.has(u)), item: o.items.filter((i) => found.item.has(i)) };
@@ -74,14 +76,14 @@ export async function neighbourhoodInputs(
     game: uncached('game'),
     guild: uncached('guild'),
   };
-  const fetched: NeighbourList[] = fanouts.length > 1 ? await fetchNeighbourLists(graph, { dataset, frontier, t, cap }) : [];
+  const fetched: NeighbourList[] = fanouts.length > 1 ? await fetchNeighbourLists(graph, { dataset, frontier, t, cap, now }) : [];
   o.hubs?.put(dataset, fetched.filter((l) => l.ownerType === 'game' || l.ownerType === 'guild'));
   const hopLists = fanouts.length > 1 ? [...fetched, ...cachedHubs] : [];
 
   const g = neighbourhoodGraph({ dataset, catalogue, seedLists, hopLists });
   const structure = sageInputs(g, t);
   const all = reached(g, structure, fanouts, seeds, fanouts.length);
-  const counts = await fetchFeatureCounts(graph, { dataset, users: all.user, items: all.item, t, windowMs: RECENT_INTERACTION_MS, tIsNow: o.tIsNow ?? false });
+  const counts = await fetchFeatureCounts(graph, { dataset, users: all.user, items: all.item, t, windowMs: RECENT_INTERACTION_MS, tIsNow: now });
   const x = neighbourhoodFeatures(g, counts, t);
   // sageInputs computed features from the structure graph, whose relations are partial:
   // replaced by the count-based ones (same formulas, complete counts).

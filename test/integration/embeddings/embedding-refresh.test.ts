@@ -12,7 +12,7 @@ import { neighbourhoodFeatures } from '../../../src/features/neighbourhood-graph
 import { itemFeatures, RECENT_INTERACTION_MS, userFeatures } from '../../../src/features/node-features';
 import type { GraphClient } from '../../../src/graph/graph-client';
 import { writeEmbeddings } from '../../../src/graph/queries/embeddings';
-import { fetchFeatureCounts } from '../../../src/graph/queries/subgraph';
+import { fetchFeatureCounts, fetchNeighbourLists } from '../../../src/graph/queries/subgraph';
 import { seedWorld } from '../../../src/ingest/seed-world';
 import { silentLogger } from '../../../src/logging/logger';
 import { dropDataset, testGraph, TEST_NOW, uniqueDataset } from '../../support/graph';
@@ -58,6 +58,20 @@ describe('embedding refresh from the neighbourhood only', () => {
     expect(Array.from(x.user)).toEqual(Array.from(userFeatures(g, TEST_NOW)));
     expect(Array.from(x.item)).toEqual(Array.from(itemFeatures(g, TEST_NOW)));
   }, 60_000);
+
+  it('at t = now, a capped list holds `cap` distinct true neighbours, and an uncapped one the same set as the as-of-t list', async () => {
+    const top = (await graph.query(`MATCH (i:Item {dataset: $ds})<-[:PURCHASED]-(u:User) WITH i, count(DISTINCT u) AS n ORDER BY n DESC, i.id LIMIT 1 RETURN i.id AS id, n`, { ds: dataset }))[0]!;
+    const buyers = (l: Awaited<ReturnType<typeof fetchNeighbourLists>>) => l.find((x) => x.relation === 'purchased')!;
+    const full = buyers(await fetchNeighbourLists(graph, { dataset, frontier: { item: [String(top.id)] }, t: TEST_NOW, cap: 1_000_000 }));
+    expect(full.ids.length).toBe(Number(top.n));
+    const all = buyers(await fetchNeighbourLists(graph, { dataset, frontier: { item: [String(top.id)] }, t: TEST_NOW, cap: 1_000_000, now: true }));
+    expect([...all.ids].sort()).toEqual([...full.ids].sort());
+    const capped = buyers(await fetchNeighbourLists(graph, { dataset, frontier: { item: [String(top.id)] }, t: TEST_NOW, cap: 3, now: true }));
+    expect(capped.ids).toHaveLength(3);
+    expect(new Set(capped.ids).size).toBe(3);
+    for (const id of capped.ids) expect(full.ids).toContain(id);
+    expect(capped.degree).toBeGreaterThan(3);
+  });
 
   it('after a new purchase, changes the user\'s stored embedding under the same version, equal to a full encode of that user', async () => {
     const u = String((await graph.query('MATCH (u:User {dataset: $ds}) WHERE COUNT { (u)-[:PURCHASED]->() } > 2 RETURN u.id AS id ORDER BY u.id LIMIT 1', { ds: dataset }))[0]!.id);
