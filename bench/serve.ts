@@ -36,7 +36,8 @@ import { cpuSeconds, fmt, table } from './support';
  *      in the same order, by a GraphClient with the same pool (here, not in the API:
  *      with no HTTP in front, the API process stays idle and the JVM's CPU compares
  *      directly); a CPU profile of the API during another (c) pass;
- *   4. (d) each mutation with fresh idempotency keys, then its (b): every statement its
+ *   4. (d) each mutation (at min(reads' rate, half its (b)'s saturation), or at
+ *      --mutation-rate R for all) with fresh idempotency keys, then its (b): every statement its
  *      path issued, the embedding refresh included, replayed (unique ids and keys made
  *      fresh so the writes commit again).
  * Targets: (c) ≤ 1.2 × ((a) + (b)) at p50 and p99; (d) ≤ 1.2 × ((a) + its (b)).
@@ -66,6 +67,10 @@ export async function main(args: string[]): Promise<void> {
   const mutationMs = Number(arg('mutation-duration', '12')) * 1000;
   const stepMs = Number(arg('ramp-step', '5')) * 1000;
   const mutations = arg('mutations', MUTATIONS.join(',')).split(',').filter(Boolean) as MutationName[];
+  // A fixed rate for every mutation instead of min(reads' rate, half its (b)'s saturation):
+  // to compare runs at the same load when (b)'s saturation moved between them.
+  const fixedMutationRate = args.includes('--mutation-rate') ? Number(arg('mutation-rate', '0')) : null;
+  if (fixedMutationRate !== null && !(fixedMutationRate > 0)) throw new RangeError('--mutation-rate must be a positive number of requests per second');
   const outDir = path.join(PROJECT_ROOT, 'var', 'bench');
   fs.mkdirSync(outDir, { recursive: true });
   const t0 = performance.now();
@@ -192,7 +197,7 @@ export async function main(args: string[]): Promise<void> {
       phases.pop();
       const warmD = orderById(await api.recorded());
       const r = await ramp(`(b) of ${name}`, 2, 2 * rate, (step) => replayJobs(warmD, fresh(`w${step}r`)));
-      const mRate = Math.max(1, Math.min(rate, Math.round(r.sat.rate / 2)));
+      const mRate = fixedMutationRate ?? Math.max(1, Math.min(rate, Math.round(r.sat.rate / 2)));
       console.log(`  (b) of ${name} saturates at ${r.sat.saturated ? fmt(r.sat.rate, 1) : `> ${fmt(r.sat.rate, 1)}`} req/s; ${name} runs at ${mRate} req/s`);
       await api.ask({ type: 'record', on: true });
       const phase = await measure(`(d) ${name}`, mRate, () => openLoop({ rate: mRate, durationMs: mutationMs, job: mutationJob(warmCalls) }));

@@ -41,7 +41,9 @@ describe('the committed lastfm artifact', () => {
     const split = splitInteractions(g, { seed: m.seed });
     const c = splitCsrs(split, g);
     const social = m.hyperparameters.social !== 'none' && c.social ? { social: { offsets: c.social.offsets, targets: c.social.items } } : {};
-    const { model } = await LightGcn.load(artifact!.dir, { interactions: { offsets: c.train.offsets, targets: c.train.items }, ...social });
+    // A refit model propagates over train + validation (the graph it was retrained on).
+    const graphOf = m.hyperparameters.refit ? c.trainAll : c.train;
+    const { model } = await LightGcn.load(artifact!.dir, { interactions: { offsets: graphOf.offsets, targets: graphOf.items }, ...social });
     try {
       const r = evaluateRanking({ train: c.trainAll, test: c.test, scorer: (u, out) => model.scoreUsers(u, out), ks: [10, 20] });
       const reported = m.metrics.test as { recall: Record<string, number>; ndcg: Record<string, number>; users: number };
