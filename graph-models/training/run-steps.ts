@@ -24,10 +24,6 @@ export function baselinesOnSplit(c: { trainAll: Csr; test: Csr; social: Csr | nu
 }
 
 /**
- * `--resume`: reads the run's checkpoint, refuses one written with other options, and
- * restores its current weights into the model. Null when not resuming or nothing saved.
- */
-/**
  * The training loop of every encoder run: resume from the checkpoint when asked, then fit
  * with early stopping under the run's epoch, patience and time budget.
  */
@@ -48,6 +44,10 @@ export async function fitResumable(
   });
 }
 
+/**
+ * `--resume`: reads the run's checkpoint, refuses one written with other options, and
+ * restores its current weights into the model. Null when not resuming or nothing saved.
+ */
 export function resumeFromCheckpoint(
   o: { resume: boolean; checkpointDir: string | null; log?: (line: string) => void },
   runOptions: Record<string, unknown>,

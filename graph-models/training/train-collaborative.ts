@@ -102,7 +102,8 @@ export async function trainCollaborative(
     checkpointDir: o.checkpointDir,
     runOptions,
   };
-  const { trainable, model, dispose } = lightGcnTrainable(c.train, c.valid, o.social === 'none' ? null : c.social, trainOptions);
+  const social = o.social === 'none' ? null : c.social;
+  const { trainable, model, dispose } = lightGcnTrainable(c.train, c.valid, social, trainOptions);
   const result = await fitResumable(trainable, o, runOptions);
   const evaluate = (m: LightGcn) => {
     const scorer = (u: Int32Array, out?: Float32Array) => m.scoreUsers(u, out);
@@ -117,10 +118,9 @@ export async function trainCollaborative(
   if (o.refit && result.state.bestEpoch > 0) {
     const epochs = result.state.bestEpoch;
     o.log?.(`refit: training from scratch on train + validation for the selected ${epochs} epochs`);
-    const again = lightGcnTrainable(c.trainAll, c.valid, o.social === 'none' ? null : c.social, { ...trainOptions, checkpointDir: null, runOptions: { ...runOptions, refit: epochs } });
-    // No validation and no checkpoints: the epoch count is fixed, the weights after it are the model.
-    const { checkpoint: _none, ...fixed } = again.trainable;
-    const r = await fit({ ...fixed, validate: () => 0 }, { maxEpochs: epochs, evalEvery: epochs, patience: Infinity, timeBudgetMs: 0, ...(o.onStep ? { onStep: o.onStep } : {}) });
+    // No validation and no checkpoints (checkpointDir null): the epoch count is fixed, the weights after it are the model.
+    const again = lightGcnTrainable(c.trainAll, c.valid, social, { ...trainOptions, checkpointDir: null, runOptions: { ...runOptions, refit: epochs } });
+    const r = await fit({ ...again.trainable, validate: () => 0 }, { maxEpochs: epochs, evalEvery: epochs, patience: Infinity, timeBudgetMs: 0, ...(o.onStep ? { onStep: o.onStep } : {}) });
     refit = { epochs, ms: r.ms };
     o.log?.(`refit: ${epochs} epochs in ${(r.ms / 1000).toFixed(0)} s`);
     dispose();

@@ -91,7 +91,7 @@ runCli(async () => {
 
     let table: string;
     let test: RankingReport;
-    let report: { fit: { ms: number; history: EpochRecord[]; bestEpoch: number; epochs: number; stopped: string }; split: { kind: string; testUsers: number }; coldStartUsers: RankingReport };
+    let report: { fit: { ms: number; history: EpochRecord[]; bestEpoch: number; epochs: number; stopped: string }; split: { kind: string; testUsers: number }; coldStartUsers: RankingReport; refit?: { epochs: number; ms: number } | null };
     let card: string;
     let hyper: Record<string, unknown>;
     let extraMd = '';
@@ -164,8 +164,8 @@ runCli(async () => {
         backend: tfRuntime.backend, trainingMs: report.fit.ms, seed, createdAt: new Date().toISOString(), commit, command, hyperparameters: hyper,
       },
       report: { ...report, backend: tfRuntime.backend, wallMs, commit, command, seed },
-      reportMd: `# ${model} on ${dataset}\n\nCommand: \`${command}\`  \nCommit: ${commit ?? 'uncommitted'}  \nBackend: ${tfRuntime.backend}  \nSeed: ${seed}  \nWall time: ${(wallMs / 1000).toFixed(0)} s (training ${(report.fit.ms / 1000).toFixed(0)} s, ${report.fit.epochs} epochs, ${report.fit.stopped}${refitOf(report) ? `; refit ${(refitOf(report)!.ms / 1000).toFixed(0)} s, ${refitOf(report)!.epochs} epochs` : ''})  \nSplit: ${report.split.kind}, ${report.split.testUsers} test users; ${refitOf(report) ? `epoch count selected on validation, then the model retrained on train + validation for it (the headline), and the validation-selected weights beside it` : 'test read once with the validation-selected weights'}.\n\n${table}\n${extraMd}\nValidation Recall@20 trajectory (epoch: value): ${trajectory}\n`,
-      modelCard: `# Model card: ${model}/${version}\n\n${card}- Data: dataset "${dataset}", snapshot ${snapshot.hash.slice(0, 16)}, ${report.split.kind} split.\n- Test (${refitOf(report) ? 'refit on train + validation for the epoch count selected on validation' : 'validation-selected'}): R@20 ${test.recall[20]!.toFixed(4)}, N@20 ${test.ndcg[20]!.toFixed(4)}; cold-start users R@20 ${report.coldStartUsers.recall[20]!.toFixed(4)}.\n- Reproduce: \`${command}\` at commit ${commit ?? '(uncommitted)'} on backend ${tfRuntime.backend}.\n- Limits: trained on one dataset; popularity bias of softmax/BPR objectives; see report.md for baselines.\n`,
+      reportMd: `# ${model} on ${dataset}\n\nCommand: \`${command}\`  \nCommit: ${commit ?? 'uncommitted'}  \nBackend: ${tfRuntime.backend}  \nSeed: ${seed}  \nWall time: ${(wallMs / 1000).toFixed(0)} s (training ${(report.fit.ms / 1000).toFixed(0)} s, ${report.fit.epochs} epochs, ${report.fit.stopped}${report.refit ? `; refit ${(report.refit.ms / 1000).toFixed(0)} s, ${report.refit.epochs} epochs` : ''})  \nSplit: ${report.split.kind}, ${report.split.testUsers} test users; ${report.refit ? `epoch count selected on validation, then the model retrained on train + validation for it (the headline), and the validation-selected weights beside it` : 'test read once with the validation-selected weights'}.\n\n${table}\n${extraMd}\nValidation Recall@20 trajectory (epoch: value): ${trajectory}\n`,
+      modelCard: `# Model card: ${model}/${version}\n\n${card}- Data: dataset "${dataset}", snapshot ${snapshot.hash.slice(0, 16)}, ${report.split.kind} split.\n- Test (${report.refit ? 'refit on train + validation for the epoch count selected on validation' : 'validation-selected'}): R@20 ${test.recall[20]!.toFixed(4)}, N@20 ${test.ndcg[20]!.toFixed(4)}; cold-start users R@20 ${report.coldStartUsers.recall[20]!.toFixed(4)}.\n- Reproduce: \`${command}\` at commit ${commit ?? '(uncommitted)'} on backend ${tfRuntime.backend}.\n- Limits: trained on one dataset; popularity bias of softmax/BPR objectives; see report.md for baselines.\n`,
     });
     logger.info(`saved ${path.relative(PROJECT_ROOT, dir)} (artifact ${manifest.artifactHash.slice(0, 12)})`);
   } finally {
@@ -233,7 +233,3 @@ function gitCommit(): string | null {
   }
 }
 
-/** The refit of a collaborative run's report, if it had one. */
-function refitOf(report: object): { epochs: number; ms: number } | null {
-  return 'refit' in report ? ((report as { refit: { epochs: number; ms: number } | null }).refit ?? null) : null;
-}

@@ -8,9 +8,10 @@ import { sageInputs, type SageInputs } from '../../graph-models/training/sage-gr
 import { INFERENCE_SAMPLE_SEED } from '../../graph-models/training/sage-trainable';
 
 /**
- * Neighbour lists of hub nodes (games, guilds: thousands of neighbours each, so their
- * capped most-recent lists cost a scan of every edge) kept between refreshes. A refresh
- * may then sample a hub's list as it was up to the cache's lifetime ago.
+ * Neighbour lists of hub nodes (games, guilds: thousands of neighbours each; as of a past t
+ * their capped most-recent lists cost a scan of every edge, and even at t = now one
+ * statement per refresh) kept between refreshes. A refresh may then sample a hub's list as
+ * it was up to the cache's lifetime ago.
  */
 export interface HubListCache {
   get(dataset: string, owner: ListOwner, id: string): NeighbourList[] | undefined;

@@ -133,8 +133,8 @@ export const REMOVE_FRIEND = defineQuery(
 /** Whether the user's name may appear in friends' recommendation reasons. */
 export const SET_SHARE_ACTIVITY = defineQuery(
   'setShareActivity',
-  `MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
-   SET u.shareActivity = $share, u.lastActiveAt = $now
+  `${lockActingUser('u', 'user')}
+   SET u.shareActivity = $share
    RETURN u.id AS id`,
   { ds: 'demo', user: 'u1', share: true, now: 0 },
 );

@@ -128,7 +128,6 @@ export class GroupBuyMutations {
     const status = effectiveStatus(String(f.status), (f.deadline as number | null) ?? null, now);
     if (status !== 'OPEN') throw new GiftgraphError(ErrorCode.GROUP_BUY_CLOSED, `group buy ${a.dataset}:${groupBuyId} is ${status}`, { groupBuyId, status });
   }
-
 }
 
 /** An OPEN group buy whose deadline has passed (by the injected clock) is EXPIRED. */

@@ -9,6 +9,8 @@ export interface EmbeddingRefresh {
 
 type Nodes = { users?: string[]; items?: string[] };
 
+const isEmpty = (o: Nodes): boolean => (o.users?.length ?? 0) + (o.items?.length ?? 0) === 0;
+
 /**
  * The refresh a committed write triggers. The acting user's nodes are refreshed before the
  * mutation answers (read-your-writes: their next query sees the write); the other nodes
@@ -27,7 +29,7 @@ export class RefreshAfterWrite {
   async run(dataset: string, acting: Nodes, others: Nodes = {}): Promise<void> {
     if (!this.deps.refresh) return;
     await this.attempt(dataset, acting);
-    if ((others.users?.length ?? 0) + (others.items?.length ?? 0) === 0) return;
+    if (isEmpty(others)) return;
     const p = this.attempt(dataset, others).finally(() => this.pending.delete(p));
     this.pending.add(p);
   }
@@ -38,7 +40,7 @@ export class RefreshAfterWrite {
   }
 
   private async attempt(dataset: string, o: Nodes): Promise<void> {
-    if ((o.users?.length ?? 0) + (o.items?.length ?? 0) === 0) return;
+    if (isEmpty(o)) return;
     try {
       await this.deps.refresh!.refresh(dataset, o);
     } catch (e) {

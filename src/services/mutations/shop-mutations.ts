@@ -4,7 +4,7 @@ import { ErrorCode } from '../../errors/codes';
 import { BadInputError, GiftgraphError, NotFoundError } from '../../errors/errors';
 import type { GraphClient, Row } from '../../graph/graph-client';
 import {
-  ADD_FRIEND, ADD_WISHLIST, SET_SHARE_ACTIVITY, CREATE_GIFT, CREATE_PURCHASE, DISMISS, facts, FRIEND_FACTS, GIFT_FACTS, PURCHASE_FACTS, REMOVE_FRIEND, REMOVE_WISHLIST,
+  ADD_FRIEND, ADD_WISHLIST, CREATE_GIFT, CREATE_PURCHASE, DISMISS, facts, FRIEND_FACTS, GIFT_FACTS, PURCHASE_FACTS, REMOVE_FRIEND, REMOVE_WISHLIST, SET_SHARE_ACTIVITY,
 } from '../../graph/queries/commerce-writes';
 import type { Logger } from '../../logging/logger';
 import { runIdempotent, type Idempotent } from './idempotent';
@@ -153,7 +153,6 @@ export class ShopMutations {
     if (!f.friendExists) throw new NotFoundError('user', `${a.dataset}:${friendId}`);
     return f;
   }
-
 }
 
 /** ITEM_UNAVAILABLE unless the item exists, is for sale, has dropped and is not past availableUntil (by the injected clock). */
