@@ -2,6 +2,7 @@ import type { Clock } from '../clock/clock';
 import { ErrorCode } from '../errors/codes';
 import { GiftgraphError } from '../errors/errors';
 import type { GraphClient } from '../graph/graph-client';
+import { embeddingDue } from '../graph/queries/embeddings';
 import { fetchCatalogue, type NeighbourList } from '../graph/queries/subgraph';
 import type { Logger } from '../logging/logger';
 import { SageEncoder } from '../../graph-models/encoders/sage-encoder';
@@ -64,8 +65,8 @@ interface LoadedEncoder {
  * with the active SAGE encoder, and writes them back under its version: the real-time
  * counterpart of `encodeAndWriteBack` (encoder-runtime.ts), sharing its encode-and-write
  * step. Cost depends on the seeds' neighbourhood (fanouts × neighbourCap), never on the
- * dataset's size: three read round trips (seed lists, sampled hop-1 lists, feature
- * counts) plus the write, the catalogue and the registry check being cached.
+ * dataset's size: four read round trips (the users' write marks, seed lists, sampled
+ * hop-1 lists, feature counts) plus the write, the catalogue and the registry check being cached.
  *
  * Only the seeds are re-encoded: their neighbours keep their stored embeddings (the
  * encoder reads neighbours' features, not their embeddings, so a seed's new embedding
@@ -156,12 +157,15 @@ export class EmbeddingRefresher {
 
   private async encodeNeighbourhood(dataset: string, ref: ArtifactRef, encoder: SageEncoder, plain: PlainSageForward | null, users: string[], items: string[]): Promise<{ written: number; missing: RefreshResult['missing'] }> {
     const { graph } = this.deps;
+    // The users' write marks, read before their neighbourhood: the embeddings written
+    // below reflect at least every write counted in them (see writeEmbeddings' `due`).
+    const due = await embeddingDue(graph, dataset, users);
     // The refresh encodes the present (t = now: nothing is later), so item counts come from
     // degrees, and hub lists (games, guilds) from a cache of at most catalogueTtlMs.
     const n = await neighbourhoodInputs(graph, { dataset, users, items, t: this.deps.clock.now(), tIsNow: true, hubs: this.hubs, fanouts: encoderFanouts(ref), cap: this.cap, catalogue: await this.catalogue(dataset) });
     const common = { graph, dataset, artifact: ref, encoder, inputs: n.inputs, ...(plain ? { plain } : {}) };
     const idx = (type: 'user' | 'item') => Int32Array.from(n.seeds[type], (id) => n.graph.nodes[type].index.get(id)!);
-    let written = await encodeAndWriteNodes({ ...common, type: 'user', idx: idx('user'), idOf: (i) => n.graph.nodes.user.ids[i]! });
+    let written = await encodeAndWriteNodes({ ...common, type: 'user', idx: idx('user'), idOf: (i) => n.graph.nodes.user.ids[i]!, due });
     written += await encodeAndWriteNodes({ ...common, type: 'item', idx: idx('item'), idOf: (i) => n.graph.nodes.item.ids[i]! });
     return { written, missing: n.missing };
   }

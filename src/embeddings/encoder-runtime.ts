@@ -62,6 +62,8 @@ export async function encodeAndWriteNodes(o: {
   /** The encoder's plain-array forward pass, for a few seeds (the refresh); TF.js when absent. */
   plain?: PlainSageForward;
   progress?: Progress;
+  /** Users' `embeddingDue` as read before their neighbourhood (a refresh): see writeEmbeddings. */
+  due?: ReadonlyMap<string, number>;
 }): Promise<number> {
   const m = o.artifact.manifest;
   const label = o.type === 'user' ? 'User' : 'Item';
@@ -70,7 +72,7 @@ export async function encodeAndWriteNodes(o: {
   for (let s = 0; s < o.idx.length; s += 4096) {
     const chunk = o.idx.subarray(s, Math.min(o.idx.length, s + 4096));
     const vectors = embedNodes(o.encoder, o.inputs, o.type, fanouts, chunk, o.plain);
-    written += await writeEmbeddings(o.graph, { dataset: o.dataset, label, version: m.version, seq: m.seq, ids: Array.from(chunk, o.idOf), vectors, dim: m.dimension });
+    written += await writeEmbeddings(o.graph, { dataset: o.dataset, label, version: m.version, seq: m.seq, ids: Array.from(chunk, o.idOf), vectors, dim: m.dimension, ...(o.due ? { due: o.due } : {}) });
     o.progress?.tick(chunk.length, label);
   }
   return written;

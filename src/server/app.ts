@@ -45,7 +45,8 @@ export interface AppOptions {
  */
 export async function startApp(o: AppOptions): Promise<RunningServer> {
   const registry = o.registry ?? new ModelRegistry({ graph: o.graph, store: new ArtifactStore(ARTIFACTS_DIR), clock: o.clock, logger: o.logger });
-  // Writes refresh the affected embeddings before they answer (read-your-writes).
+  // Writes refresh the affected embeddings in the background; reads of a user whose
+  // embedding is behind a write catch up first (read-your-writes, fresh-contexts.ts).
   const refresher = new EmbeddingRefresher({ graph: o.graph, registry, clock: o.clock, logger: o.logger });
   const refresh = new RefreshAfterWrite({ refresh: refresher, logger: o.logger });
   const popularity = new PopularityCache({ graph: o.graph, clock: o.clock });
@@ -53,10 +54,10 @@ export async function startApp(o: AppOptions): Promise<RunningServer> {
   const retriever = new CandidateRetriever({ graph: o.graph, popularity });
   const services: Services = {
     explorer: new ExplorerService({ graph: o.graph }),
-    recommendations: new RecommendationService({ graph: o.graph, retriever, clock: o.clock, giftRanker, squadRanker: new SquadRanker({ graph: o.graph, registry, clock: o.clock, logger: o.logger }) }),
+    recommendations: new RecommendationService({ graph: o.graph, retriever, clock: o.clock, giftRanker, catchUp: refresh, squadRanker: new SquadRanker({ graph: o.graph, registry, clock: o.clock, logger: o.logger }) }),
     groupBuys: new GroupBuyService({ graph: o.graph, clock: o.clock, conversion: new GroupBuyConversion({ graph: o.graph, registry, clock: o.clock, logger: o.logger }) }),
     models: new ModelAdminService({ registry }),
-    gifts: new GiftService({ graph: o.graph, retriever, clock: o.clock, ranker: giftRanker }),
+    gifts: new GiftService({ graph: o.graph, retriever, clock: o.clock, ranker: giftRanker, catchUp: refresh }),
     shop: new ShopMutations({ graph: o.graph, clock: o.clock, refresh, logger: o.logger }),
     groupBuyWrites: new GroupBuyMutations({ graph: o.graph, clock: o.clock, refresh, logger: o.logger }),
     catalog: new CatalogMutations({ graph: o.graph, clock: o.clock, refresh, logger: o.logger, onCatalogChange: (ds) => popularity.invalidate(ds) }),

@@ -7,6 +7,8 @@ import type { CandidateRetriever } from '../retrieval/retriever';
 import type { GiftRecipientRanker, RankedRecipient } from '../ranking/gift-recipient-ranker';
 import { capPerGame, compareScored, dot } from '../ranking/item-scoring';
 import type { Reason } from '../ranking/reasons';
+import { readFresh } from './fresh-contexts';
+import type { EmbeddingCatchUp } from './mutations/refresh';
 import { recommendationId, type ListControls, type RecommendedItem } from './recommendation-service';
 
 export interface GiftSuggestion {
@@ -41,7 +43,11 @@ export function priceBand(pastPrices: readonly number[]): { min: number; max: nu
  * sender's past gifts (widened to any price when the band leaves too few).
  */
 export class GiftService {
-  constructor(private readonly deps: { graph: GraphClient; retriever: CandidateRetriever; ranker: GiftRecipientRanker; clock: Clock }) {}
+  constructor(private readonly deps: {
+    graph: GraphClient; retriever: CandidateRetriever; ranker: GiftRecipientRanker; clock: Clock;
+    /** Recipients whose embedding is behind a write are caught up before their items are chosen (fresh-contexts.ts). */
+    catchUp?: EmbeddingCatchUp;
+  }) {}
 
   async suggest(o: { dataset: string; userId: string; first: number; occasion: string | null; itemsPerRecipient: number; controls: ListControls }): Promise<GiftSuggestionList> {
     // The sender's past gift prices do not depend on the ranking: read them alongside it.
@@ -73,7 +79,7 @@ export class GiftService {
   private async itemsForAll(dataset: string, sender: string, recipients: readonly string[], band: { min: number; max: number } | null, k: number, controls: ListControls): Promise<Map<string, RecommendedItem[]>> {
     // Gifts still on their way count as owned here (never suggest a duplicate), but the
     // recipient's own lists never see them (their context reads delivered gifts only).
-    const contexts = await userRetrievalContexts(this.deps.graph, dataset, recipients, Number.MAX_SAFE_INTEGER);
+    const contexts = await readFresh(this.deps.catchUp, dataset, () => userRetrievalContexts(this.deps.graph, dataset, recipients, Number.MAX_SAFE_INTEGER));
     const candidatesOf = new Map(
       await Promise.all(
         [...contexts].map(async ([recipient, ctx]) => {

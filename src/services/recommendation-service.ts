@@ -10,6 +10,8 @@ import type { CandidateRetriever } from '../retrieval/retriever';
 import { capPerGame, compareScored, dot, meanDirection, type ScoredCandidate } from '../ranking/item-scoring';
 import { reasonsFor, type Reason } from '../ranking/reasons';
 import { squadScore } from '../ranking/squad-scoring';
+import { readFresh } from './fresh-contexts';
+import type { EmbeddingCatchUp } from './mutations/refresh';
 import type { GiftRecipientRanker } from '../ranking/gift-recipient-ranker';
 import { MAX_SQUAD_CANDIDATES, type SquadRanker } from '../ranking/squad-ranker';
 
@@ -61,7 +63,11 @@ const MAX_GIFTERS = 20;
  * its query embedding.
  */
 export class RecommendationService {
-  constructor(private readonly deps: { graph: GraphClient; retriever: CandidateRetriever; clock: Clock; giftRanker?: GiftRecipientRanker; squadRanker?: SquadRanker }) {}
+  constructor(private readonly deps: {
+    graph: GraphClient; retriever: CandidateRetriever; clock: Clock; giftRanker?: GiftRecipientRanker; squadRanker?: SquadRanker;
+    /** Read-your-writes: users whose embedding is behind a write are caught up before serving (fresh-contexts.ts). */
+    catchUp?: EmbeddingCatchUp;
+  }) {}
 
   async recommend(o: { dataset: string; userId: string; surface: Surface; itemId?: string | null; cartItemIds?: string[]; controls: ListControls }): Promise<RecommendationList> {
     const ctx = await this.userContext(o.dataset, o.userId);
@@ -126,7 +132,7 @@ export class RecommendationService {
     if (members.length < 2) throw new BadInputError(`a squad needs at least 2 members; got ${members.length}`);
     if (members.length > 50) throw new BadInputError(`a squad has at most 50 members; got ${members.length}`);
     // Every member's context in one round trip (not one per member).
-    const found = await userRetrievalContexts(this.deps.graph, o.dataset, members, this.deps.clock.now());
+    const found = await readFresh(this.deps.catchUp, o.dataset, () => userRetrievalContexts(this.deps.graph, o.dataset, members, this.deps.clock.now()));
     const unknown = members.find((m) => !found.has(m));
     if (unknown !== undefined) throw new NotFoundError('user', `${o.dataset}:${unknown}`);
     const ctxs = members.map((m) => found.get(m)!);
@@ -145,7 +151,7 @@ export class RecommendationService {
     // Members' own purchases are not social proof for the group: keep only outsiders.
     // Bounded: the squad head reads its per-candidate context in one query of at most this many items.
     const merged = mergeCandidates(lists).slice(0, MAX_SQUAD_CANDIDATES).map((c) => ({ ...c, friendsBought: c.friendsBought.filter((f) => !memberSet.has(f.id)), friendsWished: c.friendsWished.filter((f) => !memberSet.has(f.id)) }));
-    const groupCtx: UserRetrievalContext = { embedding: query, embeddingVersion, owned, dismissed: new Set(), wishlist: new Set(), games };
+    const groupCtx: UserRetrievalContext = { embedding: query, embeddingVersion, embeddingStale: false, owned, dismissed: new Set(), wishlist: new Set(), games };
     const present = vectors.filter((v): v is number[] => v !== null);
     // The trained squad head when one is active; the untrained squadScore otherwise.
     const active = this.deps.squadRanker ? await this.deps.squadRanker.scorer(o.dataset).catch((e: { code?: string }) => (e.code === 'MODEL_NOT_READY' ? null : Promise.reject(e))) : null;
@@ -210,7 +216,11 @@ export class RecommendationService {
 
   /** The viewer's context; NOT_FOUND for an unknown user. */
   private async userContext(dataset: string, userId: string): Promise<UserRetrievalContext> {
-    const ctx = await userRetrievalContext(this.deps.graph, dataset, userId, this.deps.clock.now());
+    const read = async () => {
+      const c = await userRetrievalContext(this.deps.graph, dataset, userId, this.deps.clock.now());
+      return new Map(c ? [[userId, c]] : []);
+    };
+    const ctx = (await readFresh(this.deps.catchUp, dataset, read)).get(userId);
     if (!ctx) throw new NotFoundError('user', `${dataset}:${userId}`);
     return ctx;
   }

@@ -19,6 +19,16 @@ export const lockActingUser = (v: string, param: string) =>
    SET ${v}.lastActiveAt = $now
    WITH ${v}`;
 
+/**
+ * Marks the stored embedding of each user variable as behind a committed write: bumps `embeddingDue`,
+ * which a refresh copies to `embeddingDone` once it has re-encoded the user from a read
+ * that began after the write. A read that finds `embeddingDue > embeddingDone` catches
+ * up before it serves (read-your-writes with the refresh in the background, on any API
+ * process: the mark lives in the graph). Set in the same statement as the write it
+ * follows, for every user whose refresh the write triggers.
+ */
+export const markEmbeddingDue = (...vs: string[]) => `SET ${vs.map((v) => `${v}.embeddingDue = coalesce(${v}.embeddingDue, 0) + 1`).join(', ')}`;
+
 const ITEM_FACTS = `i IS NOT NULL AS itemExists, i.forSale AS forSale, i.availableUntil AS availableUntil, i.dropAt AS dropAt,
   i.giftable AS giftable, i.consumable AS consumable, i.price AS price`;
 
@@ -62,6 +72,7 @@ export const CREATE_PURCHASE = defineQuery(
   `MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
    MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX i:Item(dataset, id)
    CREATE (u)-[p:PURCHASED {id: $id, at: $now, surface: $surface, pricePaid: $price, discount: 0, recId: $recId}]->(i)
+   ${markEmbeddingDue('u')}
    WITH u, i, p
    OPTIONAL MATCH (u)-[w:WISHLISTED]->(i)
    DELETE w
@@ -73,7 +84,8 @@ export const ADD_WISHLIST = defineQuery(
   'addWishlist',
   `MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
    MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX i:Item(dataset, id)
-   MERGE (u)-[w:WISHLISTED]->(i) ON CREATE SET w.at = $now`,
+   MERGE (u)-[w:WISHLISTED]->(i) ON CREATE SET w.at = $now
+   ${markEmbeddingDue('u')}`,
   { ds: 'demo', user: 'u1', item: 'i1', now: 0 },
 );
 
@@ -82,8 +94,9 @@ export const REMOVE_WISHLIST = defineQuery(
   `${lockActingUser('u', 'user')}
    OPTIONAL MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX i:Item(dataset, id)
    OPTIONAL MATCH (u)-[w:WISHLISTED]->(i)
-   WITH i, w, w IS NOT NULL AS removed
+   WITH u, i, w, w IS NOT NULL AS removed
    DELETE w
+   FOREACH (_ IN CASE WHEN removed THEN [1] ELSE [] END | ${markEmbeddingDue('u')})
    RETURN i IS NOT NULL AS itemExists, removed`,
   { ds: 'demo', user: 'u1', item: 'i1', now: 0 },
 );
@@ -116,7 +129,8 @@ export const ADD_FRIEND = defineQuery(
   'addFriend',
   `MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
    MATCH (v:User {dataset: $ds, id: $friend}) USING INDEX v:User(dataset, id)
-   CREATE (u)-[:FRIEND {since: $now, blocked: false}]->(v)`,
+   CREATE (u)-[:FRIEND {since: $now, blocked: false}]->(v)
+   ${markEmbeddingDue('u', 'v')}`,
   { ds: 'demo', user: 'u1', friend: 'u2', now: 0 },
 );
 
@@ -126,6 +140,7 @@ export const REMOVE_FRIEND = defineQuery(
    MATCH (v:User {dataset: $ds, id: $friend}) USING INDEX v:User(dataset, id)
    MATCH (u)-[f:FRIEND]-(v)
    DELETE f
+   ${markEmbeddingDue('u', 'v')}
    RETURN count(f) AS removed`,
   { ds: 'demo', user: 'u1', friend: 'u2' },
 );

@@ -6,6 +6,11 @@ import { defineQuery, type QueryDef } from './query';
  * `embeddingSeq`) and are searched through one Neo4j vector index per label. A write
  * carries the producing model's seq and never overwrites an embedding of a newer one,
  * so a stale batch job cannot clobber what a newer model (or a fresh refresh) wrote.
+ *
+ * A user also carries `embeddingDue` (bumped by each write that changes their
+ * neighbourhood, commerce-writes.ts) and `embeddingDone` (the `embeddingDue` a refresh
+ * read before re-encoding them): the stored embedding is behind a committed write while
+ * due > done.
  */
 export type EmbeddedLabel = 'User' | 'Item';
 
@@ -17,11 +22,26 @@ const writeQuery = (label: EmbeddedLabel): QueryDef =>
     `UNWIND $rows AS r
      MATCH (n:${label} {dataset: $ds, id: r.id}) USING INDEX n:${label}(dataset, id)
      WITH n, r WHERE coalesce(n.embeddingSeq, -1) <= $seq
-     SET n.embedding = r.e, n.embeddingVersion = $version, n.embeddingSeq = $seq
+     SET n.embedding = r.e, n.embeddingVersion = $version, n.embeddingSeq = $seq,
+         n.embeddingDone = CASE WHEN r.due IS NOT NULL AND coalesce(n.embeddingDone, 0) < r.due THEN r.due ELSE n.embeddingDone END
      RETURN count(n) AS written`,
-    { ds: 'demo', rows: [{ id: 'u1', e: [0.1] }], seq: 1, version: 'v' },
+    { ds: 'demo', rows: [{ id: 'u1', e: [0.1], due: null }], seq: 1, version: 'v' },
   );
 const WRITE: Record<EmbeddedLabel, QueryDef> = { User: writeQuery('User'), Item: writeQuery('Item') };
+
+/** The users' `embeddingDue` (0 when never marked); an unknown id is absent. */
+export const EMBEDDING_DUE = defineQuery(
+  'embeddingDue',
+  `UNWIND $ids AS id MATCH (u:User {dataset: $ds, id: id}) USING INDEX u:User(dataset, id)
+   RETURN u.id AS id, coalesce(u.embeddingDue, 0) AS due`,
+  { ds: 'demo', ids: ['u1'] },
+);
+
+export async function embeddingDue(graph: GraphClient, dataset: string, ids: readonly string[]): Promise<Map<string, number>> {
+  if (ids.length === 0) return new Map();
+  const rows = await graph.query(EMBEDDING_DUE.cypher, { ds: dataset, ids });
+  return new Map(rows.map((r) => [String(r.id), Number(r.due)]));
+}
 
 const missingQuery = (label: EmbeddedLabel): QueryDef =>
   defineQuery(
@@ -44,12 +64,16 @@ const NEAREST: Record<EmbeddedLabel, QueryDef> = { User: nearestQuery('User'), I
 
 export async function writeEmbeddings(
   graph: GraphClient,
-  o: { dataset: string; label: EmbeddedLabel; version: string; seq: number; ids: string[]; vectors: Float32Array; dim: number; batch?: number },
+  o: {
+    dataset: string; label: EmbeddedLabel; version: string; seq: number; ids: string[]; vectors: Float32Array; dim: number; batch?: number;
+    /** Per user id, the `embeddingDue` read before the neighbourhood these vectors encode (a refresh); recorded as `embeddingDone`. */
+    due?: ReadonlyMap<string, number>;
+  },
 ): Promise<number> {
   let written = 0;
   const batch = o.batch ?? 2000;
   for (let i = 0; i < o.ids.length; i += batch) {
-    const rows = o.ids.slice(i, i + batch).map((id, k) => ({ id, e: Array.from(o.vectors.subarray((i + k) * o.dim, (i + k + 1) * o.dim)) }));
+    const rows = o.ids.slice(i, i + batch).map((id, k) => ({ id, e: Array.from(o.vectors.subarray((i + k) * o.dim, (i + k + 1) * o.dim)), due: o.due?.get(id) ?? null }));
     const r = await graph.write((tx) => tx.run(WRITE[o.label].cypher, { ds: o.dataset, rows, seq: o.seq, version: o.version }));
     written += Number(r[0]?.written ?? 0);
   }

@@ -1,5 +1,5 @@
 import type { GraphClient, Row } from '../graph-client';
-import { lockActingUser } from './commerce-writes';
+import { lockActingUser, markEmbeddingDue } from './commerce-writes';
 import { defineQuery } from './query';
 
 /**
@@ -78,6 +78,7 @@ export const JOIN_GROUP_BUY = defineQuery(
      MATCH (g)-[:FOR_ITEM]->(i:Item)
      MATCH (p:User)-[:JOINED]->(g)
      CREATE (p)-[:PURCHASED {id: g.id + '/' + p.id, at: $now, surface: 'GROUP_BUY', pricePaid: g.groupPrice, groupBuyId: g.id}]->(i)
+     ${markEmbeddingDue('p')}
      RETURN collect(p.id) AS buyers
    }
    RETURN buyers`,

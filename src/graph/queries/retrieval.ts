@@ -11,6 +11,7 @@ import { defineQuery } from './query';
 
 /** The context columns of a matched user `u` (one list per filter). */
 const CONTEXT_COLUMNS = `u.embedding AS embedding, u.embeddingVersion AS embeddingVersion,
+     coalesce(u.embeddingDue, 0) > coalesce(u.embeddingDone, 0) AS embeddingStale,
      COLLECT { MATCH (u)-[:PURCHASED]->(i:Item) RETURN DISTINCT i.id } AS purchased,
      COLLECT { MATCH (u)<-[:TO]-(g:Gift)-[:OF_ITEM]->(i:Item) WHERE coalesce(g.deliverAt, g.at) <= $now RETURN DISTINCT i.id } AS received,
      COLLECT { MATCH (u)-[:DISMISSED]->(i:Item) RETURN i.id } AS dismissed,
@@ -39,6 +40,8 @@ export const USER_RETRIEVAL_CONTEXTS = defineQuery(
 export interface UserRetrievalContext {
   embedding: number[] | null;
   embeddingVersion: string | null;
+  /** The stored embedding is behind a committed write (its refresh is pending or failed): see fresh-contexts.ts. */
+  embeddingStale: boolean;
   /** Items the user owns: bought, or received as a gift already delivered (`deliverAt` passed). */
   owned: Set<string>;
   dismissed: Set<string>;
@@ -63,6 +66,7 @@ function toContext(r: Row): UserRetrievalContext {
   return {
     embedding: (r.embedding as number[] | null) ?? null,
     embeddingVersion: (r.embeddingVersion as string | null) ?? null,
+    embeddingStale: r.embeddingStale === true,
     owned: new Set([...(r.purchased as string[]), ...(r.received as string[])]),
     dismissed: new Set(r.dismissed as string[]),
     wishlist: new Set(r.wishlist as string[]),

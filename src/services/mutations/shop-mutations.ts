@@ -27,9 +27,9 @@ const OCCASION = /^(BIRTHDAY|[A-Za-z0-9_-]{1,64})$/;
 
 /**
  * The shop's user mutations. Each is one idempotent write transaction (see
- * runIdempotent); after it commits, the acting user's embedding is recomputed before the
- * call returns (their next query reflects the write) and the other nodes it touched right
- * after, in the background (RefreshAfterWrite).
+ * runIdempotent); after it commits, the users and items it touched are re-encoded in the
+ * background (RefreshAfterWrite). The write's own statement marks those users' embeddings
+ * as behind it, so their next query catches up first (read-your-writes).
  */
 export class ShopMutations {
   constructor(private readonly deps: { graph: GraphClient; clock: Clock; refresh: RefreshAfterWrite; logger: Logger }) {}

@@ -1,54 +1,112 @@
 import { RefreshAfterWrite } from '../../../src/services/mutations/refresh';
 
+type Nodes = { users?: string[]; items?: string[] };
+
 describe('refresh after a write', () => {
+  /** A refresher whose calls each wait for the test to release them, in call order. */
   function fake(fail = false) {
-    const calls: { users?: string[]; items?: string[] }[] = [];
-    const done: { users?: string[]; items?: string[] }[] = [];
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
+    const calls: Nodes[] = [];
+    const done: Nodes[] = [];
+    const gates: (() => void)[] = [];
     return {
-      calls, done, release,
+      calls, done,
+      release: (n = gates.length) => gates.splice(0, n).forEach((g) => g()),
       refresh: {
-        async refresh(_ds: string, o: { users?: string[]; items?: string[] }) {
+        async refresh(_ds: string, o: Nodes) {
           calls.push(o);
-          // The acting user's refresh completes at once; the background one waits for the gate.
-          if (calls.length > 1) await gate;
+          await new Promise<void>((r) => gates.push(r));
           if (fail) throw new Error('model not ready');
           done.push(o);
         },
       },
     };
   }
+  const tick = () => new Promise((r) => setImmediate(r));
+  const quiet = { warn: () => undefined };
 
-  it("answers once the acting user's nodes are refreshed; the others finish in the background and drain() waits for them", async () => {
+  it('answers before the users are refreshed: the acting users alone, then the other nodes, in the background; drain() waits for them', async () => {
     const f = fake();
-    const r = new RefreshAfterWrite({ refresh: f.refresh, logger: { warn: () => undefined } });
-    await r.run('d', { users: ['u1'] }, { items: ['i1'] });
-    expect(f.done).toEqual([{ users: ['u1'] }]);
-    expect(f.calls).toEqual([{ users: ['u1'] }, { items: ['i1'] }]);
+    const r = new RefreshAfterWrite({ refresh: f.refresh, logger: quiet });
+    await r.run('d', { users: ['u1'] }, { users: ['u2'], items: ['i1'] });
+    expect(f.calls).toEqual([{ users: ['u1'] }, { users: ['u2'], items: ['i1'] }]);
+    expect(f.done).toEqual([]);
     let drained = false;
     const d = r.drain().then(() => (drained = true));
-    await new Promise((res) => setImmediate(res));
+    await tick();
     expect(drained).toBe(false);
     f.release();
     await d;
-    expect(f.done).toEqual([{ users: ['u1'] }, { items: ['i1'] }]);
+    expect(f.done).toEqual([{ users: ['u1'] }, { users: ['u2'], items: ['i1'] }]);
+  });
+
+  it("embeds a write's own items (a catalog feed's new items) before it answers", async () => {
+    const f = fake();
+    const r = new RefreshAfterWrite({ refresh: f.refresh, logger: quiet });
+    let answered = false;
+    const run = r.run('d', { items: ['new1'] }).then(() => (answered = true));
+    await tick();
+    expect(answered).toBe(false);
+    f.release();
+    await run;
+    expect(f.done).toEqual([{ items: ['new1'] }]);
+  });
+
+  it("catchUp waits for the user's pending refresh instead of starting another, and refreshes users without one", async () => {
+    const f = fake();
+    const r = new RefreshAfterWrite({ refresh: f.refresh, logger: quiet });
+    await r.run('d', { users: ['u1'] });
+    let caughtUp = false;
+    const c = r.catchUp('d', ['u1', 'u9']).then((x) => (caughtUp = x));
+    await tick();
+    expect(f.calls).toEqual([{ users: ['u1'] }, { users: ['u9'] }]);
+    f.release(1);
+    await tick();
+    expect(caughtUp).toBe(false);
+    f.release();
+    await c;
+    expect(caughtUp).toBe(true);
+    // Same user in another dataset: not the pending one.
+    const other = r.catchUp('e', ['u1']);
+    await tick();
+    expect(f.calls.at(-1)).toEqual({ users: ['u1'] });
+    f.release();
+    await other;
+  });
+
+  it('forgets a finished refresh: a later catchUp of that user refreshes it again', async () => {
+    const f = fake();
+    const r = new RefreshAfterWrite({ refresh: f.refresh, logger: quiet });
+    await r.run('d', { users: ['u1'] });
+    f.release();
+    await r.drain();
+    const c = r.catchUp('d', ['u1']);
+    await tick();
+    expect(f.calls).toHaveLength(2);
+    f.release();
+    await expect(c).resolves.toBe(true);
   });
 
   it('a failed refresh is logged, never thrown: the write it follows has committed', async () => {
     const f = fake(true);
     const warnings: string[] = [];
     const r = new RefreshAfterWrite({ refresh: f.refresh, logger: { warn: (m) => void warnings.push(m) } });
-    f.release();
     await expect(r.run('d', { users: ['u1'] }, { users: ['u2'] })).resolves.toBeUndefined();
+    const c = r.catchUp('d', ['u3']);
+    await tick();
+    f.release();
     await r.drain();
-    expect(warnings).toHaveLength(2);
+    await expect(c).resolves.toBe(true);
+    expect(warnings).toHaveLength(3);
   });
 
   it('does nothing without a refresher or without nodes', async () => {
-    await expect(new RefreshAfterWrite({ refresh: null, logger: { warn: () => undefined } }).run('d', { users: ['u1'] })).resolves.toBeUndefined();
+    const none = new RefreshAfterWrite({ refresh: null, logger: quiet });
+    await expect(none.run('d', { users: ['u1'] })).resolves.toBeUndefined();
+    await expect(none.catchUp('d', ['u1'])).resolves.toBe(false);
     const f = fake();
-    await new RefreshAfterWrite({ refresh: f.refresh, logger: { warn: () => undefined } }).run('d', {}, {});
+    const r = new RefreshAfterWrite({ refresh: f.refresh, logger: quiet });
+    await r.run('d', {}, {});
+    await expect(r.catchUp('d', [])).resolves.toBe(false);
     expect(f.calls).toEqual([]);
   });
 });
