@@ -31,11 +31,13 @@ import type { RecordedRequest, RecordedTx } from './serve-replay';
 export type ToServer =
   | { type: 'record'; on: boolean }
   | { type: 'profile'; on: boolean; file?: string }
+  | { type: 'settle' }
   | { type: 'stop' };
 export type FromServer =
   | { type: 'ready'; url: string; pid: number }
   | { type: 'recorded'; requests: RecordedRequest[] }
   | { type: 'profiled'; file: string }
+  | { type: 'settled' }
   | { type: 'error'; message: string };
 
 const requestId = new AsyncLocalStorage<string>();
@@ -122,10 +124,16 @@ async function main(): Promise<void> {
             recorded = new Map();
             recording = true;
           } else {
+            // Mutations refresh embeddings in the background: their statements belong to the phase.
+            await server.settle();
             recording = false;
             send({ type: 'recorded', requests: [...recorded].map(([id, txs]) => ({ id, txs })) });
             recorded = new Map();
           }
+          return;
+        case 'settle':
+          await server.settle();
+          send({ type: 'settled' });
           return;
         case 'profile':
           if (m.on) {

@@ -39,7 +39,9 @@ import { cpuSeconds, fmt, table } from './support';
  *   4. (d) each mutation (at min(reads' rate, half its (b)'s saturation), or at
  *      --mutation-rate R for all) with fresh idempotency keys, then its (b): every statement its
  *      path issued, the embedding refresh included, replayed (unique ids and keys made
- *      fresh so the writes commit again).
+ *      fresh so the writes commit again);
+ *   5. (e) read-your-writes: each mutation that refreshes its user's embedding (in the
+ *      background), followed at once by that user's HOME list, timed on its own.
  * Targets: (c) ≤ 1.2 × ((a) + (b)) at p50 and p99; (d) ≤ 1.2 × ((a) + its (b)).
  * The API has no response cache; the popularity cache of the fallbacks (an aggregate) is
  * reported with its hit rate. Also prints the vector index's recall against exact search.
@@ -53,6 +55,16 @@ const READ_OPS = {
 type ReadOp = keyof typeof READ_OPS;
 const READ_OP_NAMES = Object.keys(READ_OPS) as ReadOp[];
 const TARGET = 1.2;
+
+/** Mutations whose path refreshes the acting user's embedding (the others never wait on a refresh). */
+const REFRESHES_ACTOR: readonly MutationName[] = ['purchase', 'addToWishlist', 'addFriend'];
+
+interface ReadAfterWrite {
+  name: MutationName;
+  phase: Phase;
+  /** Latency (ms) of each HOME read, from the write's answer to the read's. */
+  reads: number[];
+}
 
 interface Phase {
   name: string;
@@ -207,8 +219,35 @@ export async function main(args: string[]): Promise<void> {
       d.push({ name, phase, replay, sat: r.sat });
     }
 
+    // 5. (e) read-your-writes: each mutation that refreshes the acting user's embedding, then
+    // at once that user's HOME list, which waits for (or runs) the refresh first. The
+    // read's latency is what an immediate read pays now that writes answer before it.
+    const e: ReadAfterWrite[] = [];
+    for (const name of mutations.filter((m) => REFRESHES_ACTOR.includes(m))) {
+      const rateE = d.find((x) => x.name === name)?.phase.rate ?? rate;
+      const calls = await prepareMutation({ graph, api: client, ds, users, items, rnd, run: `${runId}-e` }, name, Math.ceil((rateE * mutationMs) / 1000));
+      const reads: number[] = [];
+      const phase = await measure(`(e) ${name} + HOME`, rateE, () => openLoop({
+        rate: rateE, durationMs: mutationMs,
+        job: (k) => {
+          const call = calls[k % calls.length]!;
+          return {
+            op: `${name}+HOME`,
+            run: async () => {
+              await client.post(call.doc, { input: call.input });
+              const t = performance.now();
+              await client.post(READ_OPS.recommendations, { u: call.input.userId as string });
+              reads.push(performance.now() - t);
+            },
+          };
+        },
+      }));
+      await api.ask({ type: 'settle' }, 'settled');
+      e.push({ name, phase, reads });
+    }
+
     printStatementTimes(txTimes);
-    report({ sat, steps, rate, a, b, c, d, popLoads, popReaders, profileSummary, jvmPid, wallS: (performance.now() - t0) / 1000 });
+    report({ sat, steps, rate, a, b, c, d, e, popLoads, popReaders, profileSummary, jvmPid, wallS: (performance.now() - t0) / 1000 });
     fs.writeFileSync(path.join(outDir, 'serve-last.json'), JSON.stringify({ at: new Date().toISOString(), rate, sat, steps, phases: phases.map((p) => ({ ...p, result: { ...p.result, latencies: Object.fromEntries([...p.result.latencies].map(([k, v]) => [k, summarize(v)])) } })) }, null, 1));
   } finally {
     client.close();
@@ -345,7 +384,7 @@ function dot(a: number[], b: number[]): number {
 
 function report(o: {
   sat: ReturnType<typeof saturationOf>; steps: RampStep[]; rate: number; a: Phase; b: Phase; c: Phase;
-  d: { name: MutationName; phase: Phase; replay: Phase; sat: ReturnType<typeof saturationOf> }[]; popLoads: number; popReaders: number;
+  d: { name: MutationName; phase: Phase; replay: Phase; sat: ReturnType<typeof saturationOf> }[]; e: ReadAfterWrite[]; popLoads: number; popReaders: number;
   profileSummary: ReturnType<typeof summarizeProfile> | null; jvmPid: number | null; wallS: number;
 }): void {
   const lat = (p: Phase, op?: string) => summarize(op ? p.result.latencies.get(op) ?? [] : [...p.result.latencies.values()].flat());
@@ -379,6 +418,16 @@ function report(o: {
   for (const op of READ_OP_NAMES) vr.push(verdict(`(c) ${op}`, lat(o.c, op), fa, lat(o.b, op)));
   for (const x of o.d) vr.push(verdict(`(d) ${x.name}`, lat(x.phase), fa, lat(x.replay)));
   console.log('\n' + table(vr));
+  if (o.e.length > 0) {
+    const home = lat(o.c, 'recommendations');
+    const er: (string | number)[][] = [['HOME right after the same user\'s write', 'n', 'errors', 'p50 ms', 'p95 ms', 'p99 ms', 'vs (c) recommendations p50 / p99']];
+    for (const x of o.e) {
+      const s = summarize(x.reads);
+      er.push([x.name, s.n, x.phase.result.errors, fmt(s.p50, 1), fmt(s.p95, 1), fmt(s.p99, 1), `${fmt(s.p50 / home.p50, 2)} / ${fmt(s.p99 / home.p99, 2)}`]);
+    }
+    console.log(`\n(e) read-your-writes: the write answers before its embedding refresh; an immediate read of the writer catches up first (same rates as (d); (c) recommendations p50 ${fmt(home.p50, 1)}, p99 ${fmt(home.p99, 1)} ms)`);
+    console.log(table(er));
+  }
   console.log(`\nno response cache in the API. Popularity cache (the fallbacks' per-dataset aggregate): ${o.popLoads} load(s) for ${o.popReaders} HOME requests in (c) (hit rate ${fmt(o.popReaders ? (100 * (o.popReaders - o.popLoads)) / o.popReaders : 0, 1)}%); its TTL runs on the pinned clock, so it does not expire during a run.`);
   if (!o.jvmPid) console.log('JVM CPU: external server (NEO4J_URI), not measured');
   if (o.profileSummary) {

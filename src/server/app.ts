@@ -43,7 +43,12 @@ export interface AppOptions {
  * Wires services, schema and readiness around an open graph and starts the HTTP server.
  * Shared by `npm start` and the end-to-end tests, so both run the same stack.
  */
-export async function startApp(o: AppOptions): Promise<RunningServer> {
+export interface RunningApp extends RunningServer {
+  /** Resolves when the background embedding refreshes started so far have finished. */
+  settle(): Promise<void>;
+}
+
+export async function startApp(o: AppOptions): Promise<RunningApp> {
   const registry = o.registry ?? new ModelRegistry({ graph: o.graph, store: new ArtifactStore(ARTIFACTS_DIR), clock: o.clock, logger: o.logger });
   // Writes refresh the affected embeddings in the background; reads of a user whose
   // embedding is behind a write catch up first (read-your-writes, fresh-contexts.ts).
@@ -84,6 +89,7 @@ export async function startApp(o: AppOptions): Promise<RunningServer> {
   const server = await startHttpServer({ schema, graph: o.graph, services, logger: o.logger, readiness }, o.port, o.host);
   return {
     ...server,
+    settle: () => refresh.drain(),
     stop: async () => {
       await server.stop();
       await refresh.drain();
