@@ -6,8 +6,9 @@ import { RecommendationResolver } from './resolvers/recommendation-resolver';
 import { MutationResolver } from './resolvers/mutation-resolver';
 import { GroupBuyResolver } from './resolvers/group-buy-resolver';
 import { ModelResolver } from './resolvers/model-resolver';
+import { PAYLOAD_RESOLVERS } from './resolvers/payload-resolvers';
 
-export const RESOLVERS = [QueryResolver, UserResolver, RecommendationResolver, GroupBuyResolver, MutationResolver, ModelResolver] as const;
+export const RESOLVERS = [QueryResolver, UserResolver, RecommendationResolver, GroupBuyResolver, MutationResolver, ModelResolver, ...PAYLOAD_RESOLVERS] as const;
 
 /**
  * Builds the executable schema. Input validation runs class-validator on every args and

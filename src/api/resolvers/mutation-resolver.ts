@@ -12,7 +12,6 @@ import {
 } from '../types/mutations';
 import { GroupBuyPayload } from '../types/group-buy';
 import { localIdIn } from '../types/recommendation';
-import { User } from '../types/user';
 import { toGroupBuy } from './group-buy-resolver';
 
 /**
@@ -33,41 +32,36 @@ export class MutationResolver {
       deliverAt: input.deliverAt ? input.deliverAt.getTime() : null,
     });
     const g = r.result;
-    const [sender, recipient, item] = await Promise.all([
-      ctx.loaders.user.load(formatScopedId(a.dataset, g.senderId)),
-      ctx.loaders.user.load(formatScopedId(a.dataset, g.recipientId)),
-      ctx.loaders.item.load(formatScopedId(a.dataset, g.itemId)),
-    ]);
-    return { replayed: r.replayed, gift: { id: formatScopedId(a.dataset, g.giftId), sender: User.from(sender), recipient: User.from(recipient), item: Item.from(item), sentAt: new Date(g.sentAt), deliverAt: new Date(g.deliverAt), pricePaid: g.pricePaid } };
+    const scoped = (id: string) => formatScopedId(a.dataset, id);
+    return { replayed: r.replayed, gift: { id: scoped(g.giftId), senderId: scoped(g.senderId), recipientId: scoped(g.recipientId), itemId: scoped(g.itemId), sentAt: new Date(g.sentAt), deliverAt: new Date(g.deliverAt), pricePaid: g.pricePaid } };
   }
 
-  @Mutation(() => PurchasePayload, { description: 'Buy an item (for sale; a non-consumable not already owned). Removes it from the wishlist and refreshes the buyer’s embedding before answering.' })
+  @Mutation(() => PurchasePayload, { description: 'Buy an item (for sale; a non-consumable not already owned). Removes it from the wishlist; the buyer’s embedding is refreshed in the background, and their next read waits for it.' })
   async purchase(@Arg('input', () => PurchaseInput) input: PurchaseInput, @Ctx() ctx: ApiContext): Promise<PurchasePayload> {
     const a = acting(input, ctx);
     const r = await ctx.services.shop.purchase(a, { itemId: localIdIn(a.dataset, input.itemId, 'itemId'), recommendationId: input.recommendationId ?? null, surface: input.surface ?? null });
-    const item = await ctx.loaders.item.load(formatScopedId(a.dataset, r.result.itemId));
-    return { replayed: r.replayed, purchaseId: formatScopedId(a.dataset, r.result.purchaseId), item: Item.from(item), at: new Date(r.result.at), pricePaid: r.result.pricePaid };
+    return { replayed: r.replayed, purchaseId: formatScopedId(a.dataset, r.result.purchaseId), itemId: formatScopedId(a.dataset, r.result.itemId), at: new Date(r.result.at), pricePaid: r.result.pricePaid };
   }
 
   @Mutation(() => WishlistPayload)
   async addToWishlist(@Arg('input', () => ItemActionInput) input: ItemActionInput, @Ctx() ctx: ApiContext): Promise<WishlistPayload> {
     const a = acting(input, ctx);
     const r = await ctx.services.shop.addToWishlist(a, { itemId: localIdIn(a.dataset, input.itemId, 'itemId') });
-    return { replayed: r.replayed, item: Item.from(await ctx.loaders.item.load(formatScopedId(a.dataset, r.result.itemId))), onWishlist: r.result.onWishlist, changed: r.result.changed };
+    return { replayed: r.replayed, itemId: formatScopedId(a.dataset, r.result.itemId), onWishlist: r.result.onWishlist, changed: r.result.changed };
   }
 
   @Mutation(() => WishlistPayload)
   async removeFromWishlist(@Arg('input', () => ItemActionInput) input: ItemActionInput, @Ctx() ctx: ApiContext): Promise<WishlistPayload> {
     const a = acting(input, ctx);
     const r = await ctx.services.shop.removeFromWishlist(a, { itemId: localIdIn(a.dataset, input.itemId, 'itemId') });
-    return { replayed: r.replayed, item: Item.from(await ctx.loaders.item.load(formatScopedId(a.dataset, r.result.itemId))), onWishlist: r.result.onWishlist, changed: r.result.changed };
+    return { replayed: r.replayed, itemId: formatScopedId(a.dataset, r.result.itemId), onWishlist: r.result.onWishlist, changed: r.result.changed };
   }
 
   @Mutation(() => DismissPayload, { description: '"Not interested": the item is never recommended to this user again.' })
   async dismissRecommendation(@Arg('input', () => DismissInput) input: DismissInput, @Ctx() ctx: ApiContext): Promise<DismissPayload> {
     const a = acting(input, ctx);
     const r = await ctx.services.shop.dismissRecommendation(a, { itemId: localIdIn(a.dataset, input.itemId, 'itemId'), recommendationId: input.recommendationId ?? null });
-    return { replayed: r.replayed, item: Item.from(await ctx.loaders.item.load(formatScopedId(a.dataset, r.result.itemId))) };
+    return { replayed: r.replayed, itemId: formatScopedId(a.dataset, r.result.itemId) };
   }
 
   @Mutation(() => SharingPayload, { description: "Privacy: whether friends' recommendation reasons may name this user." })
@@ -81,14 +75,14 @@ export class MutationResolver {
   async addFriend(@Arg('input', () => FriendInput) input: FriendInput, @Ctx() ctx: ApiContext): Promise<FriendshipPayload> {
     const a = acting(input, ctx);
     const r = await ctx.services.shop.addFriend(a, { friendId: localIdIn(a.dataset, input.friendId, 'friendId') });
-    return { replayed: r.replayed, friend: User.from(await ctx.loaders.user.load(formatScopedId(a.dataset, r.result.friendId))), friends: r.result.friends, changed: r.result.changed };
+    return { replayed: r.replayed, friendId: formatScopedId(a.dataset, r.result.friendId), friends: r.result.friends, changed: r.result.changed };
   }
 
   @Mutation(() => FriendshipPayload)
   async removeFriend(@Arg('input', () => FriendInput) input: FriendInput, @Ctx() ctx: ApiContext): Promise<FriendshipPayload> {
     const a = acting(input, ctx);
     const r = await ctx.services.shop.removeFriend(a, { friendId: localIdIn(a.dataset, input.friendId, 'friendId') });
-    return { replayed: r.replayed, friend: User.from(await ctx.loaders.user.load(formatScopedId(a.dataset, r.result.friendId))), friends: r.result.friends, changed: r.result.changed };
+    return { replayed: r.replayed, friendId: formatScopedId(a.dataset, r.result.friendId), friends: r.result.friends, changed: r.result.changed };
   }
 
   @Mutation(() => GroupBuyPayload, { description: 'Start a group buy (the initiator joins; invitees must be friends).' })

@@ -2,7 +2,6 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { ArrayMaxSize, ArrayMinSize, IsOptional, Length, Max, MaxLength, Min } from 'class-validator';
 import { Field, GraphQLISODateTime, ID, InputType, Int, InterfaceType, ObjectType } from 'type-graphql';
 import { CatalogKind, Item } from './item';
-import { User } from './user';
 import { Surface } from './recommendation';
 
 /** Every mutation input: who acts and the idempotency key scoped to them. */
@@ -250,19 +249,21 @@ export abstract class MutationPayload {
   replayed!: boolean;
 }
 
+/**
+ * Payload entities (a gift's users and item, the item bought or wished, the friend) are
+ * held as scoped ids and loaded only when the client selects them (payload-resolvers.ts):
+ * most clients ask for ids and `replayed`, and a write's answer should not pay for reads
+ * nobody asked for.
+ */
 @ObjectType()
 export class Gift {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => User)
-  sender!: User;
-
-  @Field(() => User)
-  recipient!: User;
-
-  @Field(() => Item)
-  item!: Item;
+  /** Scoped ids behind the `sender`, `recipient` and `item` fields. */
+  senderId!: string;
+  recipientId!: string;
+  itemId!: string;
 
   @Field(() => GraphQLISODateTime)
   sentAt!: Date;
@@ -285,8 +286,8 @@ export class PurchasePayload extends MutationPayload {
   @Field(() => ID)
   purchaseId!: string;
 
-  @Field(() => Item)
-  item!: Item;
+  /** Scoped id behind the `item` field. */
+  itemId!: string;
 
   @Field(() => GraphQLISODateTime)
   at!: Date;
@@ -297,8 +298,8 @@ export class PurchasePayload extends MutationPayload {
 
 @ObjectType({ implements: MutationPayload })
 export class WishlistPayload extends MutationPayload {
-  @Field(() => Item)
-  item!: Item;
+  /** Scoped id behind the `item` field. */
+  itemId!: string;
 
   @Field()
   onWishlist!: boolean;
@@ -309,14 +310,14 @@ export class WishlistPayload extends MutationPayload {
 
 @ObjectType({ implements: MutationPayload })
 export class DismissPayload extends MutationPayload {
-  @Field(() => Item)
-  item!: Item;
+  /** Scoped id behind the `item` field. */
+  itemId!: string;
 }
 
 @ObjectType({ implements: MutationPayload })
 export class FriendshipPayload extends MutationPayload {
-  @Field(() => User)
-  friend!: User;
+  /** Scoped id behind the `friend` field. */
+  friendId!: string;
 
   @Field()
   friends!: boolean;
