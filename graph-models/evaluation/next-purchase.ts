@@ -126,3 +126,29 @@ export function queryScorer(userEmb: Float32Array, itemEmb: Float32Array, dim: n
     }
   };
 }
+
+/**
+ * Item weights tried for CART's query q = ẑ_user + w·ẑ_cart (see queryScorer): 0 is the
+ * user's taste alone, 1 the equal mean served before this selection, 2 leans on the cart.
+ */
+export const CART_ITEM_WEIGHTS: readonly number[] = [0, 0.25, 0.5, 1, 2];
+
+export interface CartWeightSelection {
+  /** The weight with the best validation Recall@20 (NDCG@20, then the smaller weight, break ties). */
+  selected: number;
+  rows: { itemWeight: number; metrics: NextPurchaseMetrics }[];
+}
+
+/**
+ * Chooses CART's item weight on validation events (embeddings as of the validation
+ * period's start), so the test events are read once, with the chosen weight. With no
+ * validation event it keeps 1 (the equal mean).
+ */
+export function selectCartItemWeight(
+  events: readonly NextPurchaseEvent[], userEmb: Float32Array, itemEmb: Float32Array, dim: number, numItems: number, weights: readonly number[] = CART_ITEM_WEIGHTS,
+): CartWeightSelection {
+  const rows = weights.map((w) => ({ itemWeight: w, metrics: evaluateNextPurchase(events, queryScorer(userEmb, itemEmb, dim, { user: 1, item: w }), numItems, [10, 20]) }));
+  if (events.length === 0) return { selected: 1, rows };
+  const best = [...rows].sort((a, b) => b.metrics.recall[20]! - a.metrics.recall[20]! || b.metrics.ndcg[20]! - a.metrics.ndcg[20]! || a.itemWeight - b.itemWeight)[0]!;
+  return { selected: best.itemWeight, rows };
+}

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { clockFromConfig } from '../clock/clock';
 import { loadConfig, PROJECT_ROOT } from '../config/config';
 import { ARTIFACTS_DIR } from '../embeddings/artifact-store';
+import { CART_ITEM_WEIGHT_KEY } from '../embeddings/manifest';
 import { BadInputError } from '../errors/errors';
 import { FEATURE_SCHEMA } from '../features/node-features';
 import { loadHeteroGraph } from '../features/load-graph';
@@ -110,12 +111,15 @@ runCli(async () => {
       }
       test = r.report.test;
       report = r.report;
-      hyper = { fanouts, batchSize, lr, temperature, friendWeight: 0.5, giftWeight, hiddenDim: dim };
+      // CART's query mix as chosen on validation: serving reads it (cartItemWeightOf).
+      hyper = { fanouts, batchSize, lr, temperature, friendWeight: 0.5, giftWeight, hiddenDim: dim, ...(r.report.nextPurchase ? { [CART_ITEM_WEIGHT_KEY]: r.report.nextPurchase.cart.selection.selected } : {}) };
       extraMd = `\nCold-start items (${r.report.coldStartItems.items} items without a training interaction; their test pairs ranked among them only): sage R@20 ${r.report.coldStartItems.model.recall[20]!.toFixed(4)} / N@20 ${r.report.coldStartItems.model.ndcg[20]!.toFixed(4)} vs most-popular ${r.report.coldStartItems.mostPopular.recall[20]!.toFixed(4)} / ${r.report.coldStartItems.mostPopular.ndcg[20]!.toFixed(4)} over ${r.report.coldStartItems.model.users} users.\n\nGift links after the split (${r.report.gifts.test} gifts; ${r.report.gifts.train} trained on, weight ${giftWeight}): AUC of z_sender·z_recipient against a friend not gifted ${r.report.gifts.auc === null ? 'n/a' : r.report.gifts.auc.toFixed(4)}.\n`;
       const np = r.report.nextPurchase;
       if (np) {
         const f4 = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(4));
-        extraMd += `\nNext purchase (the CART / POST_PURCHASE question): after a test-period purchase, the same user's next new purchase within ${np.windowDays} days, ranked among all items not owned before it (${np.rows[0]?.metrics.events ?? 0} events; embeddings as of the split point):\n\n| scorer | events | R@10 | N@10 | R@20 | N@20 |\n|---|---|---|---|---|---|\n${np.rows.map((x) => `| ${x.name} | ${x.metrics.events} | ${f4(x.metrics.recall[10])} | ${f4(x.metrics.ndcg[10])} | ${f4(x.metrics.recall[20])} | ${f4(x.metrics.ndcg[20])} |`).join('\n')}\n`;
+        extraMd += `\nNext purchase (the CART / POST_PURCHASE question): after a test-period purchase, the same user's next new purchase within ${np.windowDays} days, ranked among all items not owned before it (${np.rows[0]?.metrics.events ?? 0} events; embeddings as of the split point):\n\n| scorer | events | R@10 | N@10 | R@20 | N@20 |\n|---|---|---|---|---|---|\n${np.rows.map((x) => `| ${x.name} | ${x.metrics.events} | ${f4(x.metrics.recall[10])} | ${f4(x.metrics.ndcg[10])} | ${f4(x.metrics.recall[20])} | ${f4(x.metrics.ndcg[20])} |`).join('\n')}\n`
+          + `\nCART's item weight w (query = user + w × item just bought) chosen on the next purchases of ${new Date(np.cart.validFrom).toISOString().slice(0, 10)} to ${new Date(np.cart.validTo).toISOString().slice(0, 10)} (embeddings as of the first day; ${np.cart.selection.rows[0]?.metrics.events ?? 0} events): `
+          + np.cart.selection.rows.map((x) => `w ${x.itemWeight}: R@20 ${f4(x.metrics.recall[20])} / N@20 ${f4(x.metrics.ndcg[20])}`).join('; ') + `; selected w = ${np.cart.selection.selected}.\n`;
       }
       table = formatTable([
         rowFromRanking('sage encoder (ours, validation-selected)', r.report.test, `best epoch ${r.report.fit.bestEpoch} of ${r.report.fit.epochs}, ${r.report.fit.stopped}`),

@@ -37,3 +37,15 @@ export function parseManifest(raw: unknown, where: string): Manifest {
   if (!r.success) throw new Error(`invalid manifest ${where}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return r.data;
 }
+
+/**
+ * The serving encoder's hyperparameter holding CART's query mix (q = ẑ_user + w·ẑ_cart),
+ * chosen on validation by the training run (graph-models/evaluation/next-purchase.ts).
+ */
+export const CART_ITEM_WEIGHT_KEY = 'cartItemWeight';
+
+/** CART's item weight for embeddings of this artifact: 1 (the equal mean) for one trained before the selection existed. */
+export function cartItemWeightOf(m: Manifest): number {
+  const w = m.hyperparameters[CART_ITEM_WEIGHT_KEY];
+  return typeof w === 'number' && Number.isFinite(w) && w >= 0 ? w : 1;
+}

@@ -33,6 +33,22 @@ export function meanDirection(vectors: readonly (ArrayLike<number> | null)[]): n
   return norm > 0 ? out.map((x) => x / norm) : null;
 }
 
+/**
+ * L2-normalised Σ w·v̂ over the present vectors (each made unit first); null when none
+ * contributes. Weights 1 and 1 give meanDirection of two unit vectors.
+ */
+export function weightedDirection(parts: readonly [ArrayLike<number> | null, number][]): number[] | null {
+  const present = parts.filter((p): p is [ArrayLike<number>, number] => p[0] !== null && p[0].length > 0 && p[1] > 0);
+  if (present.length === 0) return null;
+  const out = new Array<number>(present[0]![0].length).fill(0);
+  for (const [v, w] of present) {
+    const n = Math.hypot(...Array.from(v));
+    if (n > 0) for (let k = 0; k < out.length; k++) out[k]! += (w * v[k]!) / n;
+  }
+  const norm = Math.hypot(...out);
+  return norm > 0 ? out.map((x) => x / norm) : null;
+}
+
 /** Best first: embedded items by score, then the rest by their strongest source; ties by item id, so the same state gives the same order. */
 export function compareScored(a: ScoredCandidate, b: ScoredCandidate): number {
   if (a.score !== null && b.score !== null && a.score !== b.score) return b.score - a.score;

@@ -14,7 +14,8 @@ import { GroupBuyMutations } from '../services/mutations/group-buy-mutations';
 import { ShopMutations } from '../services/mutations/shop-mutations';
 import { RefreshAfterWrite } from '../services/mutations/refresh';
 import { TrackingMutations } from '../services/mutations/tracking-mutations';
-import type { ServingModel } from '../embeddings/serving-model';
+import { SERVING_MODEL, type ServingModel } from '../embeddings/serving-model';
+import { cartItemWeightOf } from '../embeddings/manifest';
 import { ARTIFACTS_DIR, ArtifactStore } from '../embeddings/artifact-store';
 import { EmbeddingRefresher } from '../embeddings/embedding-refresher';
 import { ModelRegistry } from '../embeddings/registry';
@@ -59,7 +60,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
   const retriever = new CandidateRetriever({ graph: o.graph, popularity });
   const services: Services = {
     explorer: new ExplorerService({ graph: o.graph }),
-    recommendations: new RecommendationService({ graph: o.graph, retriever, clock: o.clock, giftRanker, catchUp: refresh, squadRanker: new SquadRanker({ graph: o.graph, registry, clock: o.clock, logger: o.logger }) }),
+    recommendations: new RecommendationService({ graph: o.graph, retriever, clock: o.clock, giftRanker, catchUp: refresh, cartItemWeight: cartItemWeights(registry), squadRanker: new SquadRanker({ graph: o.graph, registry, clock: o.clock, logger: o.logger }) }),
     groupBuys: new GroupBuyService({ graph: o.graph, clock: o.clock, conversion: new GroupBuyConversion({ graph: o.graph, registry, clock: o.clock, logger: o.logger }) }),
     models: new ModelAdminService({ registry }),
     gifts: new GiftService({ graph: o.graph, retriever, clock: o.clock, ranker: giftRanker, catchUp: refresh }),
@@ -95,5 +96,19 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
       await refresh.drain();
       await refresher.dispose();
     },
+  };
+}
+
+/** CART's item weight per encoder version, read once from its manifest (1 for a version with no artifact here). */
+function cartItemWeights(registry: ModelRegistry): (version: string) => number {
+  const known = new Map<string, number>();
+  return (version) => {
+    let w = known.get(version);
+    if (w === undefined) {
+      const ref = registry.list(SERVING_MODEL).find((a) => a.version === version);
+      w = ref ? cartItemWeightOf(ref.manifest) : 1;
+      known.set(version, w);
+    }
+    return w;
   };
 }

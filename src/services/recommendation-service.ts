@@ -7,7 +7,7 @@ import { candidateItems, friendsWithItemState, squadMembers, userRetrievalContex
 import { mergeCandidates, type Candidate, type CandidateSource, type SourcedItem } from '../retrieval/candidate';
 import { ineligibility, type ItemFilters } from '../retrieval/eligibility';
 import type { CandidateRetriever } from '../retrieval/retriever';
-import { capPerGame, compareScored, dot, meanDirection, type ScoredCandidate } from '../ranking/item-scoring';
+import { capPerGame, compareScored, dot, meanDirection, weightedDirection, type ScoredCandidate } from '../ranking/item-scoring';
 import { reasonsFor, type Reason } from '../ranking/reasons';
 import { squadScore } from '../ranking/squad-scoring';
 import { readFresh } from './fresh-contexts';
@@ -67,6 +67,8 @@ export class RecommendationService {
     graph: GraphClient; retriever: CandidateRetriever; clock: Clock; giftRanker?: GiftRecipientRanker; squadRanker?: SquadRanker;
     /** Read-your-writes: users whose embedding is behind a write are caught up before serving (fresh-contexts.ts). */
     catchUp?: EmbeddingCatchUp;
+    /** CART's item weight w (query = ẑ_user + w·ẑ_cart) for embeddings of a `sage` version; default 1 (the equal mean). */
+    cartItemWeight?: (embeddingVersion: string) => number;
   }) {}
 
   async recommend(o: { dataset: string; userId: string; surface: Surface; itemId?: string | null; cartItemIds?: string[]; controls: ListControls }): Promise<RecommendationList> {
@@ -84,7 +86,10 @@ export class RecommendationService {
         const cartItems = await this.requireItems(o.dataset, cart);
         const games = [...new Set(cartItems.map((c) => c.item.gameId).filter((g): g is string => g !== null))];
         const cartDir = meanDirection(cartItems.map((c) => c.embedding));
-        const query = meanDirection([cartDir, ctx.embedding]);
+        // The mix the encoder's training run chose on validation next purchases (an
+        // equal mean ranked below buying-together and same-game baselines on demo).
+        const w = ctx.embeddingVersion && this.deps.cartItemWeight ? this.deps.cartItemWeight(ctx.embeddingVersion) : 1;
+        const query = weightedDirection([[cartDir, w], [ctx.embedding, 1]]);
         const lists = await Promise.all([r.coPurchase(o.dataset, cart), r.sameGame(o.dataset, games), r.byEmbedding(o.dataset, query, want), r.fallbacks(o.dataset)]);
         return this.finish(o.dataset, o.userId, 'CART', ctx, query, lists, { ...o.controls, exclude: [...o.controls.exclude, ...cart] }, []);
       }

@@ -8,7 +8,8 @@ import { ModelRegistry } from '../../src/embeddings/registry';
 import type { GraphClient } from '../../src/graph/graph-client';
 import { seedWorld } from '../../src/ingest/seed-world';
 import { silentLogger } from '../../src/logging/logger';
-import { dot } from '../../src/ranking/item-scoring';
+import { dot, meanDirection, weightedDirection } from '../../src/ranking/item-scoring';
+import { cartItemWeightOf } from '../../src/embeddings/manifest';
 import { startTestApi, type GqlResponse } from '../support/api';
 import { dropDataset, testGraph, TEST_NOW, uniqueDataset } from '../support/graph';
 
@@ -214,6 +215,12 @@ describe('recommendations over HTTP, fresh after writes', () => {
     const cart = await q('CART', { cartItemIds: items.slice(0, 2) });
     expect(cart.errors).toBeUndefined();
     expect(cart.data!.recommendations.items.map((r) => r.item.id)).not.toContain(items[0]);
+    // Scored against ẑ_user + w·ẑ_cart with the weight the encoder's training chose on validation.
+    const w = cartItemWeightOf(store.get('sage', 'demo-v1')!.manifest);
+    const cartDir = meanDirection([(await embedding('Item', local(items[0]!))).e, (await embedding('Item', local(items[1]!))).e]);
+    const query = weightedDirection([[cartDir, w], [(await embedding('User', u)).e, 1]])!;
+    const top = cart.data!.recommendations.items.find((r) => r.score !== null)!;
+    expect(top.score!).toBeCloseTo(dot(query, (await embedding('Item', local(top.item.id))).e), 5);
     const post = await q('POST_PURCHASE', { itemId: items[0] });
     expect(post.errors).toBeUndefined();
     expect(post.data!.recommendations.friends.length).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { nextItemBaselines } from '../../../graph-models/baselines/next-item';
 import { csrFromPairs } from '../../../graph-models/evaluation/interactions';
-import { evaluateNextPurchase, nextPurchaseEvents, queryScorer, type NextPurchaseEvent, type TimedPurchases } from '../../../graph-models/evaluation/next-purchase';
+import { evaluateNextPurchase, nextPurchaseEvents, queryScorer, selectCartItemWeight, type NextPurchaseEvent, type TimedPurchases } from '../../../graph-models/evaluation/next-purchase';
 
 const DAY = 86_400_000;
 
@@ -62,6 +62,33 @@ describe('next-purchase ranking', () => {
     queryScorer(user, items, 2, { user: 1, item: 1 })({ user: 0, prev: 0, next: 3, owned: Int32Array.of() }, out);
     // q = (1, 0) + (0, 1) = (1, 1): item 3 scores highest.
     expect(Array.from(out).map((x) => +x.toFixed(5))).toEqual([2, 1, 1, +Math.SQRT2.toFixed(5)]);
+  });
+});
+
+describe("CART's item weight on validation", () => {
+  // 2-d embeddings. The user points at (1, 0); the item just bought (item 0) at (0, 1).
+  // Item 1 lies towards the user, item 2 towards the item bought, item 3 in between.
+  const items = Float32Array.of(0, 1, /* 1 */ 1, 0.05, /* 2 */ 0.05, 1, /* 3 */ 1, 1);
+  const user = Float32Array.of(1, 0);
+  const event = (next: number): NextPurchaseEvent => ({ user: 0, prev: 0, next, owned: Int32Array.of(0) });
+
+  it('picks the weight whose query finds the validation next purchases, reporting every weight', () => {
+    // Next purchases near the item bought: a high item weight wins.
+    const towardsItem = selectCartItemWeight([event(2)], user, items, 2, 4, [0, 1, 4]);
+    expect(towardsItem.rows.map((r) => r.itemWeight)).toEqual([0, 1, 4]);
+    expect(towardsItem.rows.map((r) => r.metrics.events)).toEqual([1, 1, 1]);
+    // K = 10 > 4 items: every weight hits at 20; NDCG tells them apart (rank 0 only with w = 4).
+    expect(towardsItem.selected).toBe(4);
+    // Near the user: the user's taste alone.
+    expect(selectCartItemWeight([event(1)], user, items, 2, 4, [0, 1, 4]).selected).toBe(0);
+    // In between: the equal mean.
+    expect(selectCartItemWeight([event(3)], user, items, 2, 4, [0, 1, 4]).selected).toBe(1);
+  });
+
+  it('keeps the equal mean without validation events, and breaks exact ties towards the smaller weight', () => {
+    expect(selectCartItemWeight([], user, items, 2, 4).selected).toBe(1);
+    const flat = Float32Array.of(1, 0, 1, 0, 1, 0, 1, 0);
+    expect(selectCartItemWeight([event(2)], user, flat, 2, 4, [2, 0.5]).selected).toBe(0.5);
   });
 });
 

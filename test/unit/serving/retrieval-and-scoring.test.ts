@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { ItemRecord } from '../../../src/graph/records';
 import { mergeCandidates, type SourcedItem } from '../../../src/retrieval/candidate';
 import { ineligibility, isForSale, type EligibilityContext } from '../../../src/retrieval/eligibility';
-import { capPerGame, compareScored, meanDirection, type ScoredCandidate } from '../../../src/ranking/item-scoring';
+import { capPerGame, compareScored, meanDirection, weightedDirection, type ScoredCandidate } from '../../../src/ranking/item-scoring';
 import { reasonsFor } from '../../../src/ranking/reasons';
 import { squadScore } from '../../../src/ranking/squad-scoring';
 
@@ -105,6 +105,16 @@ describe('ordering and diversity', () => {
     const m = meanDirection([[1, 0], [0, 1], null])!;
     expect(m[0]).toBeCloseTo(Math.SQRT1_2, 12);
     expect(m[1]).toBeCloseTo(Math.SQRT1_2, 12);
+  });
+
+  it('weightedDirection weighs unit vectors: equal weights give the mean direction, weight 0 drops a part', () => {
+    expect(weightedDirection([[null, 1], [[1, 0], 0]])).toBeNull();
+    const eq = weightedDirection([[[2, 0], 1], [[0, 5], 1]])!;
+    const mean = meanDirection([[1, 0], [0, 1]])!;
+    eq.forEach((x, k) => expect(x).toBeCloseTo(mean[k]!, 12));
+    expect(weightedDirection([[[2, 0], 0], [[0, 5], 1]])).toEqual([0, 1]);
+    const leaning = weightedDirection([[[1, 0], 3], [[0, 1], 1]])!;
+    expect(leaning[0]! / leaning[1]!).toBeCloseTo(3, 12);
   });
 
   it('squadScore penalises an item only some members would want', () => {
