@@ -1,11 +1,21 @@
 /**
- * A small seeded generator for the samplers: xoshiro128** (Blackman & Vigna, 2018)
- * seeded through splitmix32. Only 32-bit integer operations touch the state, so a seed
- * gives the same stream on every engine. Never reads `Math.random`.
- *
- * (src/world/prng.ts has a fuller generator for the synthetic world; the model layers
- * keep their own so that graph-models imports nothing from the pipeline's stages.)
+ * The project's one seeded generator: xoshiro128** (Blackman & Vigna, 2018) seeded through
+ * splitmix32. Only 32-bit integer operations touch the state, so a seed gives the same
+ * stream on every engine. Never reads `Math.random`. The samplers and trainers use it
+ * as is; the synthetic world's `Rng` (src/world/prng.ts) extends it with the
+ * distributions a world needs.
  */
+
+const TWO_POW_32 = 4294967296;
+
+/** Folds any safe integer (negative or above 2^32) into 32 bits; the identity on 0 … 2^32 − 1. Rejects non-integers. */
+export function seedTo32(seed: number): number {
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${String(seed)}`);
+  const lo = seed >>> 0;
+  const hi = Math.floor(seed / TWO_POW_32) >>> 0;
+  return (lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0;
+}
+
 export class SeededRandom {
   private s0: number;
   private s1: number;
@@ -14,8 +24,7 @@ export class SeededRandom {
 
   /** `seed`: any safe integer; equal seeds give equal streams. */
   constructor(seed: number) {
-    if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${String(seed)}`);
-    let s = (seed ^ Math.floor(seed / 4294967296)) | 0;
+    let s = seedTo32(seed) | 0;
     const splitmix = (): number => {
       s = (s + 0x9e3779b9) | 0;
       let z = s;

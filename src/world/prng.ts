@@ -1,15 +1,17 @@
 /**
  * Seeded pseudo-random numbers for the synthetic world.
  *
- * xoshiro128** (Blackman & Vigna, "Scrambled linear pseudorandom number generators", 2018)
- * seeded through splitmix32. Only 32-bit integer operations (`Math.imul`, shifts) touch
- * the state, so a seed yields the same stream on every engine and Node version; the
- * derived floats use `Math.log`/`Math.sqrt`/`Math.exp`, which V8 computes with its fdlibm
- * port (identical results since V8 5.x). Nothing here reads `Math.random`.
+ * The project's xoshiro128** generator (graph-models/layers/seeded-random.ts: 32-bit
+ * integer operations only, so a seed yields the same stream on every engine and Node
+ * version) with the distributions a world draws from. The derived floats use
+ * `Math.log`/`Math.sqrt`/`Math.exp`, which V8 computes with its fdlibm port (identical
+ * results since V8 5.x). Nothing here reads `Math.random`.
  *
  * Each generator stage takes its own stream (`Rng.derive(seed, 'purchases')`), so changing
  * how many numbers one stage draws never shifts another stage's output.
  */
+
+import { SeededRandom, seedTo32 } from '../../graph-models/layers/seeded-random';
 
 const TWO_POW_32 = 4294967296;
 
@@ -23,64 +25,16 @@ export function hashLabel(label: string): number {
   return h >>> 0;
 }
 
-/** Folds any safe integer (negative or above 2^32) into 32 bits; rejects non-integers. */
-export function seedTo32(seed: number): number {
-  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${String(seed)}`);
-  const lo = seed >>> 0;
-  const hi = Math.floor(seed / TWO_POW_32) >>> 0;
-  return (lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0;
-}
+export { seedTo32 };
 
-function splitmix32(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x9e3779b9) | 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
-
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
-}
-
-export class Rng {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+/** The world's generator: the project's xoshiro128** stream (SeededRandom) with the distributions a world draws from. */
+export class Rng extends SeededRandom {
   /** The second value of the last polar-method pair, NaN when used up. */
   private spareNormal = NaN;
-
-  /** `seed` is any safe integer. */
-  constructor(seed: number) {
-    const sm = splitmix32(seedTo32(seed));
-    this.s0 = sm() | 0;
-    this.s1 = sm() | 0;
-    this.s2 = sm() | 0;
-    this.s3 = sm() | 0;
-    // xoshiro's one forbidden state; splitmix32 practically never yields it.
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
-  }
 
   /** An independent stream for one named stage: same (seed, label) → same stream. */
   static derive(seed: number, label: string): Rng {
     return new Rng((seedTo32(seed) ^ Math.imul(hashLabel(label), 0x9e3779b1)) >>> 0);
-  }
-
-  /** Uniform 32-bit unsigned integer. */
-  nextU32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
-    const t = this.s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
-    return result;
   }
 
   /** Uniform in [0, 1), 32 bits of resolution. */
