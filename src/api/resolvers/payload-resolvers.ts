@@ -7,32 +7,21 @@ import { User } from '../types/user';
 type PayloadClass = abstract new (...args: never[]) => object;
 
 /**
- * The resolver of a payload's one field naming an item by scoped id (`key`): loaded through
- * the request's item loader only when selected, so a client asking for `purchaseId` pays
- * for no item read. One such field per payload type (type-graphql tells a type's field
- * resolvers apart by method name, and these are all `load`).
+ * The resolver of a payload's one field naming an item or a user by scoped id (`key`):
+ * loaded through the request's loader only when selected, so a client asking for
+ * `purchaseId` pays for no item read. One such field per payload type (type-graphql tells
+ * a type's field resolvers apart by method name, and these are all `load`).
  */
-function itemField(payload: PayloadClass, field: string, key: string) {
+function loadedField(payload: PayloadClass, field: string, key: string, kind: 'item' | 'user') {
   @Resolver(() => payload)
-  class ItemField {
-    @FieldResolver(() => Item, { name: field })
-    async load(@Root() p: Record<string, unknown>, @Ctx() ctx: ApiContext): Promise<Item> {
-      return Item.from(await ctx.loaders.item.load(String(p[key])));
+  class LoadedField {
+    @FieldResolver(() => (kind === 'item' ? Item : User), { name: field })
+    async load(@Root() p: Record<string, unknown>, @Ctx() ctx: ApiContext): Promise<Item | User> {
+      const id = String(p[key]);
+      return kind === 'item' ? Item.from(await ctx.loaders.item.load(id)) : User.from(await ctx.loaders.user.load(id));
     }
   }
-  return ItemField;
-}
-
-/** The same for a field naming a user. */
-function userField(payload: PayloadClass, field: string, key: string) {
-  @Resolver(() => payload)
-  class UserField {
-    @FieldResolver(() => User, { name: field })
-    async load(@Root() p: Record<string, unknown>, @Ctx() ctx: ApiContext): Promise<User> {
-      return User.from(await ctx.loaders.user.load(String(p[key])));
-    }
-  }
-  return UserField;
+  return LoadedField;
 }
 
 /** A gift's users and item (one class: type-graphql tells a type's field resolvers apart by method name). */
@@ -57,8 +46,8 @@ class GiftFields {
 /** Every mutation payload field that loads an entity on demand. */
 export const PAYLOAD_RESOLVERS = [
   GiftFields,
-  itemField(PurchasePayload, 'item', 'itemId'),
-  itemField(WishlistPayload, 'item', 'itemId'),
-  itemField(DismissPayload, 'item', 'itemId'),
-  userField(FriendshipPayload, 'friend', 'friendId'),
+  loadedField(PurchasePayload, 'item', 'itemId', 'item'),
+  loadedField(WishlistPayload, 'item', 'itemId', 'item'),
+  loadedField(DismissPayload, 'item', 'itemId', 'item'),
+  loadedField(FriendshipPayload, 'friend', 'friendId', 'user'),
 ] as const;
