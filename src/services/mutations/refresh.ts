@@ -21,6 +21,15 @@ type Nodes = { users?: string[]; items?: string[] };
 
 const isEmpty = (o: Nodes): boolean => (o.users?.length ?? 0) + (o.items?.length ?? 0) === 0;
 
+/** One background refresh: queued until a slot frees (or a read needs it), then run once. */
+interface Job {
+  dataset: string;
+  nodes: Nodes;
+  started: boolean;
+  done: Promise<void>;
+  start(): void;
+}
+
 /**
  * The refresh a committed write triggers, in the background: the mutation answers once its
  * transaction commits, and the users and items it touched are re-encoded right after.
@@ -29,9 +38,13 @@ const isEmpty = (o: Nodes): boolean => (o.users?.length ?? 0) + (o.items?.length
  * (`embeddingDue`, commerce-writes.ts) and a refresh records what it caught up with
  * (`embeddingDone`); a read that finds a user's mark ahead calls {@link catchUp} before
  * it serves (fresh-contexts.ts). On this process that waits for the refresh already
- * running; on another (the API is stateless behind a load balancer) it re-encodes the
- * user itself. So the write's latency no longer carries the encode, and only a read that
- * races it pays for the remainder.
+ * queued or running (starting a queued one at once); on another (the API is stateless
+ * behind a load balancer) it re-encodes the user itself. So the write's latency no longer
+ * carries the encode, and only a read that races it pays for the remainder.
+ *
+ * Under load the background work is bounded: at most `maxConcurrent` refreshes run at
+ * once, the rest wait in arrival order, and a node already waiting in a queued refresh
+ * is not queued again (that refresh has not read yet, so it will see this write too).
  *
  * New catalog items (`items` of the acting set) are still embedded before the write
  * answers: items carry no mark, and retrieval finds them through the vector index.
@@ -42,11 +55,17 @@ const isEmpty = (o: Nodes): boolean => (o.users?.length ?? 0) + (o.items?.length
  * for the background refreshes (the server's shutdown calls it).
  */
 export class RefreshAfterWrite implements EmbeddingCatchUp {
-  private readonly pending = new Set<Promise<void>>();
-  /** The latest background refresh naming each user, by dataset and id. */
-  private readonly byUser = new Map<string, Promise<void>>();
+  private readonly pending = new Set<Job>();
+  private readonly queue: Job[] = [];
+  private running = 0;
+  private readonly maxConcurrent: number;
+  /** The latest background refresh naming each node (`<dataset>\0user\0<id>`, `…item…`). */
+  private readonly byNode = new Map<string, Job>();
 
-  constructor(private readonly deps: { refresh: EmbeddingRefresh | null; logger: { warn(msg: string, meta?: Record<string, unknown>): void } }) {}
+  constructor(private readonly deps: { refresh: EmbeddingRefresh | null; logger: { warn(msg: string, meta?: Record<string, unknown>): void }; maxConcurrent?: number }) {
+    this.maxConcurrent = deps.maxConcurrent ?? 4;
+    if (!Number.isInteger(this.maxConcurrent) || this.maxConcurrent < 1) throw new RangeError(`maxConcurrent must be a positive integer, got ${String(deps.maxConcurrent)}`);
+  }
 
   /**
    * After a committed write: embeds `acting.items` (new catalog items) before resolving,
@@ -58,31 +77,62 @@ export class RefreshAfterWrite implements EmbeddingCatchUp {
     // The acting users apart from the rest, as a refresh of them alone: a refresh samples
     // its seeds' neighbourhood as one batch, so other seeds would change the acting user's
     // sample (and embedding) from what a refresh of that user gives.
-    if (acting.users?.length) this.background(dataset, { users: acting.users });
-    if (!isEmpty(others)) this.background(dataset, others);
+    if (acting.users?.length) this.enqueue(dataset, { users: acting.users });
+    if (!isEmpty(others)) this.enqueue(dataset, others);
   }
 
   async catchUp(dataset: string, users: readonly string[]): Promise<boolean> {
     if (!this.deps.refresh || users.length === 0) return false;
-    const inFlight = users.map((u) => this.byUser.get(userKey(dataset, u)));
-    const without = users.filter((_, i) => inFlight[i] === undefined);
-    await Promise.all([...new Set(inFlight.filter((p): p is Promise<void> => p !== undefined)), this.attempt(dataset, without.length > 0 ? { users: without } : {})]);
+    const jobs = users.map((u) => this.byNode.get(nodeKey(dataset, 'user', u)));
+    const without = users.filter((_, i) => jobs[i] === undefined);
+    const waiting = [...new Set(jobs.filter((j): j is Job => j !== undefined))];
+    // A read is waiting: a queued refresh starts now, past the bound.
+    for (const j of waiting) j.start();
+    await Promise.all([...waiting.map((j) => j.done), this.attempt(dataset, without.length > 0 ? { users: without } : {})]);
     return true;
   }
 
-  /** Resolves when every background refresh started so far has finished. */
+  /** Resolves when every background refresh queued so far has finished. */
   async drain(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    while (this.pending.size > 0) await Promise.all([...this.pending].map((j) => j.done));
   }
 
-  private background(dataset: string, o: Nodes): void {
-    const users = o.users ?? [];
-    const p: Promise<void> = this.attempt(dataset, o).finally(() => {
-      this.pending.delete(p);
-      for (const u of users) if (this.byUser.get(userKey(dataset, u)) === p) this.byUser.delete(userKey(dataset, u));
-    });
-    this.pending.add(p);
-    for (const u of users) this.byUser.set(userKey(dataset, u), p);
+  private enqueue(dataset: string, o: Nodes): void {
+    const queued = (type: 'user' | 'item', id: string) => this.byNode.get(nodeKey(dataset, type, id))?.started === false;
+    const nodes: Nodes = {};
+    const users = (o.users ?? []).filter((u) => !queued('user', u));
+    const items = (o.items ?? []).filter((i) => !queued('item', i));
+    if (users.length > 0) nodes.users = users;
+    if (items.length > 0) nodes.items = items;
+    if (isEmpty(nodes)) return;
+    const keys = [...users.map((u) => nodeKey(dataset, 'user', u)), ...items.map((i) => nodeKey(dataset, 'item', i))];
+    let finish!: () => void;
+    const job: Job = {
+      dataset, nodes, started: false,
+      done: new Promise<void>((r) => (finish = r)),
+      start: () => {
+        if (job.started) return;
+        job.started = true;
+        const at = this.queue.indexOf(job);
+        if (at >= 0) this.queue.splice(at, 1);
+        this.running++;
+        void this.attempt(dataset, nodes).finally(() => {
+          this.running--;
+          this.pending.delete(job);
+          for (const k of keys) if (this.byNode.get(k) === job) this.byNode.delete(k);
+          finish();
+          this.pump();
+        });
+      },
+    };
+    this.pending.add(job);
+    for (const k of keys) this.byNode.set(k, job);
+    this.queue.push(job);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.running < this.maxConcurrent && this.queue.length > 0) this.queue[0]!.start();
   }
 
   private async attempt(dataset: string, o: Nodes): Promise<void> {
@@ -95,4 +145,4 @@ export class RefreshAfterWrite implements EmbeddingCatchUp {
   }
 }
 
-const userKey = (dataset: string, id: string) => `${dataset}\u0000${id}`;
+const nodeKey = (dataset: string, type: 'user' | 'item', id: string) => `${dataset}\u0000${type}\u0000${id}`;

@@ -86,6 +86,58 @@ describe('refresh after a write', () => {
     await expect(c).resolves.toBe(true);
   });
 
+  it('runs at most maxConcurrent background refreshes, the rest in arrival order', async () => {
+    const f = fake();
+    const r = new RefreshAfterWrite({ refresh: f.refresh, logger: quiet, maxConcurrent: 1 });
+    await r.run('d', { users: ['u1'] });
+    await r.run('d', { users: ['u2'] });
+    await r.run('d', { users: ['u3'] });
+    expect(f.calls).toEqual([{ users: ['u1'] }]);
+    f.release();
+    await tick();
+    expect(f.calls).toEqual([{ users: ['u1'] }, { users: ['u2'] }]);
+    f.release();
+    await tick();
+    f.release();
+    await r.drain();
+    expect(f.done).toEqual([{ users: ['u1'] }, { users: ['u2'] }, { users: ['u3'] }]);
+  });
+
+  it('does not queue a node again while a queued refresh (not yet reading) names it', async () => {
+    const f = fake();
+    const r = new RefreshAfterWrite({ refresh: f.refresh, logger: quiet, maxConcurrent: 1 });
+    await r.run('d', { users: ['u1'] }); // running
+    await r.run('d', { users: ['u2'] }, { items: ['i1'] }); // queued: u2, then i1
+    await r.run('d', { users: ['u2'] }, { users: ['u3'], items: ['i1'] }); // u2 and i1 already queued
+    await r.run('d', { users: ['u1'] }); // u1's refresh is running (it read before this write): queued again
+    f.release();
+    await tick();
+    f.release();
+    await tick();
+    f.release();
+    await tick();
+    f.release();
+    await tick();
+    f.release();
+    await r.drain();
+    expect(f.calls).toEqual([{ users: ['u1'] }, { users: ['u2'] }, { items: ['i1'] }, { users: ['u3'] }, { users: ['u1'] }]);
+  });
+
+  it('a read starts a queued refresh of its user at once, past the bound', async () => {
+    const f = fake();
+    const r = new RefreshAfterWrite({ refresh: f.refresh, logger: quiet, maxConcurrent: 1 });
+    await r.run('d', { users: ['u1'] });
+    await r.run('d', { users: ['u2'] });
+    const c = r.catchUp('d', ['u2']);
+    await tick();
+    expect(f.calls).toEqual([{ users: ['u1'] }, { users: ['u2'] }]);
+    f.release();
+    await expect(c).resolves.toBe(true);
+    await r.drain();
+    expect(f.calls).toHaveLength(2);
+    expect(() => new RefreshAfterWrite({ refresh: f.refresh, logger: quiet, maxConcurrent: 0 })).toThrow(RangeError);
+  });
+
   it('a failed refresh is logged, never thrown: the write it follows has committed', async () => {
     const f = fake(true);
     const warnings: string[] = [];
