@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import { readTruthFile } from '../../src/world/truth';
 import { trueAffinity } from '../../src/world/oracle';
+import { DEFAULT_PURCHASE_MODEL } from '../../src/world/purchases';
+import type { HeteroGraph } from '../../src/features/hetero-graph';
 import type { Scorer } from './ranking-metrics';
 
 /**
@@ -18,6 +20,50 @@ export async function oracleScorer(truthFile: string, userIds: readonly string[]
     users.forEach((u, r) => {
       const uid = userIds[u]!;
       for (let i = 0; i < n; i++) scores[r * n + i] = trueAffinity(truth, uid, itemIds[i]!);
+    });
+    return scores;
+  };
+}
+
+/**
+ * The planted ceiling with social influence as of the split point: U(u, i) plus the
+ * generator's social logit γ·ln(1 + n) (γ and the window: the generator's defaults), n = u's friends (friendship started by `t`) who
+ * bought i in the `windowDays` up to `t` (src/world/purchases.ts: a friend's purchase
+ * stays in the feed and lifts the odds that long). Purchases after `t` lift later ones
+ * too, but no ranking made at `t` can know them, so this is the best ranking at `t` by
+ * the generator's own purchase odds (feeds shown by chance are left at their expectation
+ * of "more friends, more lift").
+ */
+export async function socialOracleScorer(
+  truthFile: string, g: Pick<HeteroGraph, 'nodes' | 'relations'>, o: { t: number; gamma?: number; windowDays?: number },
+): Promise<Scorer | null> {
+  const gamma = o.gamma ?? DEFAULT_PURCHASE_MODEL.socialGamma;
+  const windowDays = o.windowDays ?? DEFAULT_PURCHASE_MODEL.socialWindowDays;
+  const base = await oracleScorer(truthFile, g.nodes.user.ids, g.nodes.item.ids);
+  const friend = g.relations.friend;
+  const bought = g.relations.purchased;
+  if (!base || !friend || !bought) return base;
+  const from = o.t - windowDays * 86_400_000;
+  const n = g.nodes.item.ids.length;
+  return (users, out) => {
+    const scores = base(users, out);
+    const count = new Map<number, number>();
+    users.forEach((u, r) => {
+      count.clear();
+      for (let e = friend.offsets[u]!; e < friend.offsets[u + 1]!; e++) {
+        if (friend.time[e]! > o.t) continue;
+        const f = friend.targets[e]!;
+        const seen = new Set<number>();
+        for (let p = bought.offsets[f]!; p < bought.offsets[f + 1]!; p++) {
+          const at = bought.time[p]!;
+          const item = bought.targets[p]!;
+          if (at > from && at <= o.t && !seen.has(item)) {
+            seen.add(item);
+            count.set(item, (count.get(item) ?? 0) + 1);
+          }
+        }
+      }
+      for (const [item, c] of count) scores[r * n + item]! += gamma * Math.log1p(c);
     });
     return scores;
   };

@@ -3,7 +3,7 @@ import type { InteractionSplit } from '../../src/features/splits';
 import type { BaselineRow } from '../baselines/report';
 import { dotProductScorer } from '../evaluation/embedding-scorer';
 import { coldStartUsers, type Csr } from '../evaluation/interactions';
-import { oracleScorer } from '../evaluation/oracle';
+import { oracleScorer, socialOracleScorer } from '../evaluation/oracle';
 import { PUBLISHED, type PublishedFigure } from '../evaluation/published';
 import { evaluateRanking, type RankingReport } from '../evaluation/ranking-metrics';
 import type { SageEncoder } from '../encoders/sage-encoder';
@@ -69,6 +69,8 @@ export interface InductiveReport {
   } | null;
   baselines: BaselineRow[];
   oracle: RankingReport | null;
+  /** The oracle plus the generator's social influence of friends' purchases up to the split (synthetic worlds with a time split). */
+  oracleSocial: RankingReport | null;
   published: PublishedFigure[];
 }
 
@@ -114,6 +116,8 @@ export async function trainInductive(split: InteractionSplit, g: HeteroGraph, o:
   const nextPurchase = split.splitAt === null ? null : nextPurchaseRows(g, c.trainAll, userEmb, itemEmb, o.outDim, split.splitAt, selectCart(g, split.fullTrainGraph, encoder, o.fanouts, o.outDim, split.splitAt));
   const baselines = baselinesOnSplit(c, o.baselines, o.seed);
   const oracle = o.truthFile ? await oracleScorer(o.truthFile, g.nodes.user.ids, g.nodes.item.ids) : null;
+  // Friends' purchases up to the split, from the training graph (what a ranking at the split may know).
+  const socialOracle = o.truthFile && split.splitAt !== null ? await socialOracleScorer(o.truthFile, split.fullTrainGraph, { t: split.splitAt }) : null;
   const report: InductiveReport = {
     model: 'sage',
     split: { kind: split.kind, splitAt: split.splitAt, users: c.train.numUsers, items: c.train.numItems, train: split.train.users.length, valid: split.valid.users.length, test: split.test.users.length, testUsers: test.users },
@@ -125,6 +129,7 @@ export async function trainInductive(split: InteractionSplit, g: HeteroGraph, o:
     nextPurchase,
     baselines,
     oracle: oracle ? evaluateRanking({ train: c.trainAll, test: c.test, scorer: oracle, ks: [10, 20] }) : null,
+    oracleSocial: socialOracle ? evaluateRanking({ train: c.trainAll, test: c.test, scorer: socialOracle, ks: [10, 20] }) : null,
     published: PUBLISHED[o.dataset] ?? [],
   };
   return { report, encoder, dispose };

@@ -125,7 +125,8 @@ runCli(async () => {
         rowFromRanking('sage encoder (ours, validation-selected)', r.report.test, `best epoch ${r.report.fit.bestEpoch} of ${r.report.fit.epochs}, ${r.report.fit.stopped}`),
         rowFromRanking('sage — cold-start users (≤5 train items)', r.report.coldStartUsers),
         ...r.report.baselines.map(rowFromBaseline),
-        ...(r.report.oracle ? [rowFromRanking('planted-truth oracle (ceiling)', r.report.oracle)] : []),
+        ...(r.report.oracle ? [rowFromRanking('planted-truth oracle: utility U (ceiling without social influence)', r.report.oracle)] : []),
+        ...(r.report.oracleSocial ? [rowFromRanking("planted-truth oracle: U + social lift of friends' purchases up to the split", r.report.oracleSocial)] : []),
         ...r.report.published.map(rowFromPublished),
       ]);
       card = `- What: inductive heterogeneous GraphSAGE encoder (Hamilton et al., NeurIPS 2017), ${fanouts.length} layers, fanouts ${fanouts.join('/')}, mean aggregation, ${dim}-d L2-normalised embeddings; trained on purchase (in-batch softmax with logQ correction) and friendship links.\n- Serves: yes. Users and items are embedded from features (src/features, as of t) and sampled neighbours only, so a brand-new user or item gets an embedding, and embeddings refresh after writes.\n`;
