@@ -14,6 +14,7 @@ import { embedNodes, sageTrainable, type SageTrainOptions } from './sage-trainab
 import { splitCsrs } from './train-collaborative';
 import { coldItemMask, maskedScorer, restrictToItems } from '../evaluation/cold-start';
 import { linkAuc } from '../evaluation/link-auc';
+import { selectSocialBeta, socialBlendScorer, type SocialBetaSelection } from '../evaluation/social-blend';
 import { mostPopularScorer } from '../baselines/most-popular';
 import { nextItemBaselines } from '../baselines/next-item';
 import { evaluateNextPurchase, nextPurchaseEvents, queryScorer, selectCartItemWeight, type CartWeightSelection, type NextPurchaseMetrics } from '../evaluation/next-purchase';
@@ -68,6 +69,12 @@ export interface InductiveReport {
     cart: { validFrom: number; validTo: number; selection: CartWeightSelection };
   } | null;
   baselines: BaselineRow[];
+  /**
+   * The served score of HOME and friends' picks: cosine + β·ln(1 + friends who bought),
+   * β chosen on validation (embeddings without the validation edges, friends' purchases
+   * from train only), then test read once; null without a friendship graph.
+   */
+  socialBlend: { selection: SocialBetaSelection; test: RankingReport } | null;
   oracle: RankingReport | null;
   /** The oracle plus the generator's social influence of friends' purchases up to the split (synthetic worlds with a time split). */
   oracleSocial: RankingReport | null;
@@ -100,6 +107,7 @@ export async function trainInductive(split: InteractionSplit, g: HeteroGraph, o:
   const itemEmb = embedNodes(encoder, full, 'item', o.fanouts);
   const scorer = dotProductScorer(userEmb, itemEmb, o.outDim);
   const test = evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20] });
+  const socialBlend = c.social ? blendOnSplit(c as typeof c & { social: Csr }, encoder, inputs, o, scorer) : null;
   const cold = evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20], subset: coldStartUsers(c.trainAll, 5) });
   const coldMask = coldItemMask(c.trainAll);
   const coldTest = restrictToItems(c.test, coldMask);
@@ -128,11 +136,20 @@ export async function trainInductive(split: InteractionSplit, g: HeteroGraph, o:
     gifts: { train: trainGifts.senders.length, test: testGifts.senders.length, auc: giftAuc.auc },
     nextPurchase,
     baselines,
+    socialBlend,
     oracle: oracle ? evaluateRanking({ train: c.trainAll, test: c.test, scorer: oracle, ks: [10, 20] }) : null,
     oracleSocial: socialOracle ? evaluateRanking({ train: c.trainAll, test: c.test, scorer: socialOracle, ks: [10, 20] }) : null,
     published: PUBLISHED[o.dataset] ?? [],
   };
   return { report, encoder, dispose };
+}
+
+/** The social lift's β on validation, then the blend on test (see InductiveReport.socialBlend). */
+function blendOnSplit(c: { train: Csr; valid: Csr; trainAll: Csr; test: Csr; social: Csr }, encoder: SageEncoder, trainInputs: ReturnType<typeof sageInputs>, o: InductiveOptions, testBase: ReturnType<typeof dotProductScorer>): InductiveReport['socialBlend'] {
+  const validBase = dotProductScorer(embedNodes(encoder, trainInputs, 'user', o.fanouts), embedNodes(encoder, trainInputs, 'item', o.fanouts), o.outDim);
+  const selection = selectSocialBeta({ base: validBase, train: c.train, valid: c.valid, social: c.social });
+  const test = evaluateRanking({ train: c.trainAll, test: c.test, scorer: socialBlendScorer(testBase, c.trainAll, c.social, selection.selected), ks: [10, 20] });
+  return { selection, test };
 }
 
 /** CART's item weight on the validation period: embeddings as of its start, its next purchases as events. */

@@ -39,13 +39,24 @@ export function parseManifest(raw: unknown, where: string): Manifest {
 }
 
 /**
- * The serving encoder's hyperparameter holding CART's query mix (q = ẑ_user + w·ẑ_cart),
- * chosen on validation by the training run (graph-models/evaluation/next-purchase.ts).
+ * The serving encoder's hyperparameters that set how its embeddings are served, chosen on
+ * validation by its training run: CART's query mix (q = ẑ_user + w·ẑ_cart,
+ * graph-models/evaluation/next-purchase.ts) and the social lift of the personal lists
+ * (score = cosine + β·ln(1 + friends who bought), graph-models/evaluation/social-blend.ts).
  */
 export const CART_ITEM_WEIGHT_KEY = 'cartItemWeight';
+export const SOCIAL_BETA_KEY = 'socialBeta';
 
-/** CART's item weight for embeddings of this artifact: 1 (the equal mean) for one trained before the selection existed. */
-export function cartItemWeightOf(m: Manifest): number {
-  const w = m.hyperparameters[CART_ITEM_WEIGHT_KEY];
-  return typeof w === 'number' && Number.isFinite(w) && w >= 0 ? w : 1;
+export interface ServingMix {
+  cartItemWeight: number;
+  socialBeta: number;
+}
+
+/** The serving mix of an artifact; for one trained before a selection existed, what was served then (w 1, β 0). */
+export function servingMixOf(m: Manifest): ServingMix {
+  const num = (key: string, fallback: number) => {
+    const v = m.hyperparameters[key];
+    return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fallback;
+  };
+  return { cartItemWeight: num(CART_ITEM_WEIGHT_KEY, 1), socialBeta: num(SOCIAL_BETA_KEY, 0) };
 }

@@ -34,6 +34,15 @@ export function meanDirection(vectors: readonly (ArrayLike<number> | null)[]): n
 }
 
 /**
+ * The personal lists' social lift: β·ln(1 + friends who bought the item), added to the
+ * cosine (the shape the encoder's training run weighed against it on validation,
+ * graph-models/evaluation/social-blend.ts). 0 for β 0 or no friend.
+ */
+export function socialLift(beta: number, friendsWhoBought: number): number {
+  return beta > 0 && friendsWhoBought > 0 ? beta * Math.log1p(friendsWhoBought) : 0;
+}
+
+/**
  * L2-normalised Σ w·v̂ over the present vectors (each made unit first); null when none
  * contributes. Weights 1 and 1 give meanDirection of two unit vectors.
  */

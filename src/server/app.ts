@@ -15,7 +15,7 @@ import { ShopMutations } from '../services/mutations/shop-mutations';
 import { RefreshAfterWrite } from '../services/mutations/refresh';
 import { TrackingMutations } from '../services/mutations/tracking-mutations';
 import { SERVING_MODEL, type ServingModel } from '../embeddings/serving-model';
-import { cartItemWeightOf } from '../embeddings/manifest';
+import { servingMixOf, type ServingMix } from '../embeddings/manifest';
 import { ARTIFACTS_DIR, ArtifactStore } from '../embeddings/artifact-store';
 import { EmbeddingRefresher } from '../embeddings/embedding-refresher';
 import { ModelRegistry } from '../embeddings/registry';
@@ -60,7 +60,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
   const retriever = new CandidateRetriever({ graph: o.graph, popularity });
   const services: Services = {
     explorer: new ExplorerService({ graph: o.graph }),
-    recommendations: new RecommendationService({ graph: o.graph, retriever, clock: o.clock, giftRanker, catchUp: refresh, cartItemWeight: cartItemWeights(registry), squadRanker: new SquadRanker({ graph: o.graph, registry, clock: o.clock, logger: o.logger }) }),
+    recommendations: new RecommendationService({ graph: o.graph, retriever, clock: o.clock, giftRanker, catchUp: refresh, servingMix: servingMixes(registry), squadRanker: new SquadRanker({ graph: o.graph, registry, clock: o.clock, logger: o.logger }) }),
     groupBuys: new GroupBuyService({ graph: o.graph, clock: o.clock, conversion: new GroupBuyConversion({ graph: o.graph, registry, clock: o.clock, logger: o.logger }) }),
     models: new ModelAdminService({ registry }),
     gifts: new GiftService({ graph: o.graph, retriever, clock: o.clock, ranker: giftRanker, catchUp: refresh }),
@@ -99,16 +99,16 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
   };
 }
 
-/** CART's item weight per encoder version, read once from its manifest (1 for a version with no artifact here). */
-function cartItemWeights(registry: ModelRegistry): (version: string) => number {
-  const known = new Map<string, number>();
+/** The serving mix per encoder version, read once from its manifest (what was served before the selections for a version with no artifact here). */
+function servingMixes(registry: ModelRegistry): (version: string) => ServingMix {
+  const known = new Map<string, ServingMix>();
   return (version) => {
-    let w = known.get(version);
-    if (w === undefined) {
+    let mix = known.get(version);
+    if (mix === undefined) {
       const ref = registry.list(SERVING_MODEL).find((a) => a.version === version);
-      w = ref ? cartItemWeightOf(ref.manifest) : 1;
-      known.set(version, w);
+      mix = ref ? servingMixOf(ref.manifest) : { cartItemWeight: 1, socialBeta: 0 };
+      known.set(version, mix);
     }
-    return w;
+    return mix;
   };
 }

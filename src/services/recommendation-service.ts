@@ -7,11 +7,12 @@ import { candidateItems, friendsWithItemState, squadMembers, userRetrievalContex
 import { mergeCandidates, type Candidate, type CandidateSource, type SourcedItem } from '../retrieval/candidate';
 import { ineligibility, type ItemFilters } from '../retrieval/eligibility';
 import type { CandidateRetriever } from '../retrieval/retriever';
-import { capPerGame, compareScored, dot, meanDirection, weightedDirection, type ScoredCandidate } from '../ranking/item-scoring';
+import { capPerGame, compareScored, dot, meanDirection, socialLift, weightedDirection, type ScoredCandidate } from '../ranking/item-scoring';
 import { reasonsFor, type Reason } from '../ranking/reasons';
 import { squadScore } from '../ranking/squad-scoring';
 import { readFresh } from './fresh-contexts';
 import type { EmbeddingCatchUp } from './mutations/refresh';
+import type { ServingMix } from '../embeddings/manifest';
 import type { GiftRecipientRanker } from '../ranking/gift-recipient-ranker';
 import { MAX_SQUAD_CANDIDATES, type SquadRanker } from '../ranking/squad-ranker';
 
@@ -67,8 +68,12 @@ export class RecommendationService {
     graph: GraphClient; retriever: CandidateRetriever; clock: Clock; giftRanker?: GiftRecipientRanker; squadRanker?: SquadRanker;
     /** Read-your-writes: users whose embedding is behind a write are caught up before serving (fresh-contexts.ts). */
     catchUp?: EmbeddingCatchUp;
-    /** CART's item weight w (query = ẑ_user + w·ẑ_cart) for embeddings of a `sage` version; default 1 (the equal mean). */
-    cartItemWeight?: (embeddingVersion: string) => number;
+    /**
+     * How embeddings of a `sage` version are served, as its training run chose on
+     * validation: CART's item weight w (query = ẑ_user + w·ẑ_cart) and the personal lists'
+     * social lift β (score = cosine + β·ln(1 + friends who bought)). Default w 1, β 0.
+     */
+    servingMix?: (embeddingVersion: string) => ServingMix;
   }) {}
 
   async recommend(o: { dataset: string; userId: string; surface: Surface; itemId?: string | null; cartItemIds?: string[]; controls: ListControls }): Promise<RecommendationList> {
@@ -78,7 +83,7 @@ export class RecommendationService {
     switch (o.surface) {
       case 'HOME': {
         const lists = await Promise.all([r.byEmbedding(o.dataset, ctx.embedding, want), r.social(o.dataset, o.userId), r.guild(o.dataset, o.userId), r.fallbacks(o.dataset)]);
-        return this.finish(o.dataset, o.userId, 'HOME', ctx, ctx.embedding, lists, o.controls, []);
+        return this.finish(o.dataset, o.userId, 'HOME', ctx, ctx.embedding, lists, o.controls, [], undefined, this.mix(ctx).socialBeta);
       }
       case 'CART': {
         const cart = o.cartItemIds ?? [];
@@ -88,8 +93,7 @@ export class RecommendationService {
         const cartDir = meanDirection(cartItems.map((c) => c.embedding));
         // The mix the encoder's training run chose on validation next purchases (an
         // equal mean ranked below buying-together and same-game baselines on demo).
-        const w = ctx.embeddingVersion && this.deps.cartItemWeight ? this.deps.cartItemWeight(ctx.embeddingVersion) : 1;
-        const query = weightedDirection([[cartDir, w], [ctx.embedding, 1]]);
+        const query = weightedDirection([[cartDir, this.mix(ctx).cartItemWeight], [ctx.embedding, 1]]);
         const lists = await Promise.all([r.coPurchase(o.dataset, cart), r.sameGame(o.dataset, games), r.byEmbedding(o.dataset, query, want), r.fallbacks(o.dataset)]);
         return this.finish(o.dataset, o.userId, 'CART', ctx, query, lists, { ...o.controls, exclude: [...o.controls.exclude, ...cart] }, []);
       }
@@ -115,7 +119,7 @@ export class RecommendationService {
     const ctx = await this.userContext(o.dataset, o.userId);
     const r = this.deps.retriever;
     const lists = await Promise.all([r.social(o.dataset, o.userId), r.guild(o.dataset, o.userId)]);
-    return this.finish(o.dataset, o.userId, 'FRIENDS', ctx, ctx.embedding, lists, o.controls, []);
+    return this.finish(o.dataset, o.userId, 'FRIENDS', ctx, ctx.embedding, lists, o.controls, [], undefined, this.mix(ctx).socialBeta);
   }
 
   /**
@@ -175,9 +179,18 @@ export class RecommendationService {
     return { ...list, members, squadName };
   }
 
-  private async finish(dataset: string, viewer: string, surface: RecommendationList['surface'], ctx: UserRetrievalContext, query: number[] | null, lists: SourcedItem[][], controls: ListControls, friends: FriendSuggestion[], anchor?: ItemRecord): Promise<RecommendationList> {
-    const list = await this.rank(dataset, viewer, surface, ctx, mergeCandidates(lists), controls, (emb) => (query && emb ? dot(query, emb) : null), anchor ? { anchorName: anchor.name } : {});
+  /**
+   * Ranks the merged candidates by cosine to `query`, plus the social lift
+   * β·ln(1 + friends who bought the item) on the personal lists (`socialBeta` > 0).
+   */
+  private async finish(dataset: string, viewer: string, surface: RecommendationList['surface'], ctx: UserRetrievalContext, query: number[] | null, lists: SourcedItem[][], controls: ListControls, friends: FriendSuggestion[], anchor?: ItemRecord, socialBeta = 0): Promise<RecommendationList> {
+    const score = (emb: number[] | null, _item: ItemRecord, c: Candidate) => (query && emb ? dot(query, emb) + socialLift(socialBeta, c.friendsBought.length) : null);
+    const list = await this.rank(dataset, viewer, surface, ctx, mergeCandidates(lists), controls, score, anchor ? { anchorName: anchor.name } : {});
     return { ...list, friends };
+  }
+
+  private mix(ctx: UserRetrievalContext): ServingMix {
+    return ctx.embeddingVersion && this.deps.servingMix ? this.deps.servingMix(ctx.embeddingVersion) : { cartItemWeight: 1, socialBeta: 0 };
   }
 
   private async rank(
@@ -187,7 +200,7 @@ export class RecommendationService {
     ctx: UserRetrievalContext,
     candidates: Candidate[],
     controls: ListControls,
-    scoreOf: (embedding: number[] | null, item: ItemRecord) => number | null,
+    scoreOf: (embedding: number[] | null, item: ItemRecord, candidate: Candidate) => number | null,
     names: { groupName?: string; anchorName?: string } = {},
     /** `<model>/<version>` of a head that scored on top of the embeddings (the squad head); null: the encoder's cosine. */
     scoredBy: string | null = null,
@@ -200,7 +213,7 @@ export class RecommendationService {
       if (!d || ineligibility(d.item, elig) !== null) continue;
       // Scores only compare embeddings of one model version.
       const comparable = d.embeddingVersion !== null && d.embeddingVersion === ctx.embeddingVersion;
-      scored.push({ candidate: c, item: d.item, score: comparable ? scoreOf(d.embedding, d.item) : null, version: comparable ? d.embeddingVersion : null });
+      scored.push({ candidate: c, item: d.item, score: comparable ? scoreOf(d.embedding, d.item, c) : null, version: comparable ? d.embeddingVersion : null });
     }
     scored.sort(compareScored);
     const top = capPerGame(scored, controls.first, controls.maxPerGame);

@@ -9,7 +9,7 @@ import type { GraphClient } from '../../src/graph/graph-client';
 import { seedWorld } from '../../src/ingest/seed-world';
 import { silentLogger } from '../../src/logging/logger';
 import { dot, meanDirection, weightedDirection } from '../../src/ranking/item-scoring';
-import { cartItemWeightOf } from '../../src/embeddings/manifest';
+import { servingMixOf } from '../../src/embeddings/manifest';
 import { startTestApi, type GqlResponse } from '../support/api';
 import { dropDataset, testGraph, TEST_NOW, uniqueDataset } from '../support/graph';
 
@@ -83,10 +83,15 @@ describe('recommendations over HTTP, fresh after writes', () => {
     const scores = a.items.map((r) => r.score).filter((s): s is number => s !== null);
     expect(scores).toEqual([...scores].sort((x, y) => y - x));
     expect(new Set(a.items.map((r) => r.recommendationId)).size).toBe(20);
-    // The score is the encoder's cosine between the stored embeddings.
-    const top = a.items[0]!;
-    const [ue, ie] = [await embedding('User', u), await embedding('Item', local(top.item.id))];
-    expect(top.score!).toBeCloseTo(dot(ue.e, ie.e), 6);
+    // The score is the encoder's cosine between the stored embeddings, plus the social lift
+    // β·ln(1 + friends who bought it) with the β the encoder's training chose (servingMixOf).
+    const beta = servingMixOf(store.get('sage', 'demo-v1')!.manifest).socialBeta;
+    const ue = await embedding('User', u);
+    const cosine = async (r: Rec) => dot(ue.e, (await embedding('Item', local(r.item.id))).e);
+    const plain = a.items.find((r) => !r.sources.includes('FRIEND_PURCHASE'))!;
+    expect(plain.score!).toBeCloseTo(await cosine(plain), 6);
+    const bought = a.items.find((r) => r.sources.includes('FRIEND_PURCHASE'));
+    if (bought && beta > 0) expect(bought.score! - (await cosine(bought))).toBeGreaterThanOrEqual(beta * Math.log(2) - 1e-6);
   });
 
   it('filters: price range, 1P/3P, exclusions and a per-game cap are honoured', async () => {
@@ -216,7 +221,7 @@ describe('recommendations over HTTP, fresh after writes', () => {
     expect(cart.errors).toBeUndefined();
     expect(cart.data!.recommendations.items.map((r) => r.item.id)).not.toContain(items[0]);
     // Scored against ẑ_user + w·ẑ_cart with the weight the encoder's training chose on validation.
-    const w = cartItemWeightOf(store.get('sage', 'demo-v1')!.manifest);
+    const w = servingMixOf(store.get('sage', 'demo-v1')!.manifest).cartItemWeight;
     const cartDir = meanDirection([(await embedding('Item', local(items[0]!))).e, (await embedding('Item', local(items[1]!))).e]);
     const query = weightedDirection([[cartDir, w], [(await embedding('User', u)).e, 1]])!;
     const top = cart.data!.recommendations.items.find((r) => r.score !== null)!;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { ItemRecord } from '../../../src/graph/records';
 import { mergeCandidates, type SourcedItem } from '../../../src/retrieval/candidate';
 import { ineligibility, isForSale, type EligibilityContext } from '../../../src/retrieval/eligibility';
-import { capPerGame, compareScored, meanDirection, weightedDirection, type ScoredCandidate } from '../../../src/ranking/item-scoring';
+import { capPerGame, compareScored, meanDirection, socialLift, weightedDirection, type ScoredCandidate } from '../../../src/ranking/item-scoring';
 import { reasonsFor } from '../../../src/ranking/reasons';
 import { squadScore } from '../../../src/ranking/squad-scoring';
 
@@ -115,6 +115,12 @@ describe('ordering and diversity', () => {
     expect(weightedDirection([[[2, 0], 0], [[0, 5], 1]])).toEqual([0, 1]);
     const leaning = weightedDirection([[[1, 0], 3], [[0, 1], 1]])!;
     expect(leaning[0]! / leaning[1]!).toBeCloseTo(3, 12);
+  });
+
+  it('socialLift is β·ln(1 + friends who bought), 0 without friends or at β 0', () => {
+    expect(socialLift(0.2, 0)).toBe(0);
+    expect(socialLift(0, 5)).toBe(0);
+    expect(socialLift(0.2, 3)).toBeCloseTo(0.2 * Math.log(4), 12);
   });
 
   it('squadScore penalises an item only some members would want', () => {
