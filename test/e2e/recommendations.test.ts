@@ -88,10 +88,16 @@ describe('recommendations over HTTP, fresh after writes', () => {
     const beta = servingMixOf(store.get('sage', 'demo-v1')!.manifest).socialBeta;
     const ue = await embedding('User', u);
     const cosine = async (r: Rec) => dot(ue.e, (await embedding('Item', local(r.item.id))).e);
-    const plain = a.items.find((r) => !r.sources.includes('FRIEND_PURCHASE'))!;
-    expect(plain.score!).toBeCloseTo(await cosine(plain), 6);
-    const bought = a.items.find((r) => r.sources.includes('FRIEND_PURCHASE'));
-    if (bought && beta > 0) expect(bought.score! - (await cosine(bought))).toBeGreaterThanOrEqual(beta * Math.log(2) - 1e-6);
+    // How many friends bought it, from the FRIENDS_OWN reason ("Ana owns this", "Ana and 2 other friends own this", "3 of your friends own this").
+    const friendsWhoBought = (r: Rec): number => {
+      const t = r.reasons.find((x) => x.code === 'FRIENDS_OWN')?.text;
+      if (!t) return 0;
+      const m = /^(\d+) of your friends/.exec(t) ?? /and (\d+) other friend/.exec(t);
+      return m ? Number(m[1]) + (t.startsWith(m[1]!) ? 0 : 1) : 1;
+    };
+    expect(beta).toBeGreaterThan(0);
+    for (const r of a.items.slice(0, 5)) expect(r.score!).toBeCloseTo((await cosine(r)) + beta * Math.log1p(friendsWhoBought(r)), 5);
+    expect(a.items.some((r) => friendsWhoBought(r) > 0)).toBe(true);
   });
 
   it('filters: price range, 1P/3P, exclusions and a per-game cap are honoured', async () => {
