@@ -3,10 +3,10 @@ import { lockActingUser, markEmbeddingDue } from './commerce-writes';
 import { defineQuery } from './query';
 
 /**
- * Group-buy statements. Every mutation of an existing group buy starts by bumping its
- * `version` (a write lock on the GroupBuy node): concurrent joins for the last slot are
- * serialised there, and each sees the participants the previous one committed — so the
- * participants can never exceed the target size.
+ * Group-buy statements. Every write to an existing group buy bumps its `version` (a
+ * write lock on the GroupBuy node) before it reads what it decides on: concurrent joins
+ * for the last slot are serialised there, and each sees the participants the previous
+ * one committed — so the participants can never exceed the target size.
  */
 
 /** Per invitee id in $invitees: exists, friend of u, blocked. `scope`: the variables the subquery imports. */
@@ -45,11 +45,9 @@ export const CREATE_GROUP_BUY = defineQuery(
   { ds: 'demo', user: 'u1', item: 'i1', id: 'gb1', groupPrice: 0, targetSize: 2, now: 0, deadline: 0, invitees: ['u2'] },
 );
 
-/** Locks the group buy and returns what every group-buy mutation decides on; no row when it does not exist. */
-export const GROUP_BUY_FACTS = defineQuery(
-  'groupBuyFacts',
-  `MATCH (g:GroupBuy {dataset: $ds, id: $gb}) USING INDEX g:GroupBuy(dataset, id)
-   SET g.version = coalesce(g.version, 0) + 1
+/** What every group-buy mutation decides on, after `lock` (a `SET g.version …` or nothing); no row when the group buy does not exist. */
+const groupBuyFacts = (lock: string) => `MATCH (g:GroupBuy {dataset: $ds, id: $gb}) USING INDEX g:GroupBuy(dataset, id)
+   ${lock}
    WITH g
    OPTIONAL MATCH (g)-[:FOR_ITEM]->(i:Item)
    OPTIONAL MATCH (init:User)-[:INITIATED]->(g)
@@ -61,28 +59,48 @@ export const GROUP_BUY_FACTS = defineQuery(
      CASE WHEN u IS NULL THEN false ELSE EXISTS { (u)-[:JOINED]->(g) } END AS joined,
      CASE WHEN u IS NULL THEN false ELSE EXISTS { (g)-[:INVITED]->(u) } END AS invited,
      CASE WHEN u IS NULL OR i IS NULL THEN false ELSE EXISTS { (u)-[:PURCHASED]->(i) } END AS owns,
-     [x IN invitees | x {.*, joined: EXISTS { (g)<-[:JOINED]-(:User {dataset: $ds, id: x.id}) }, alreadyInvited: EXISTS { (g)-[:INVITED]->(:User {dataset: $ds, id: x.id}) }}] AS invitees`,
-  { ds: 'demo', gb: 'gb1', user: 'u1', invitees: [] },
-);
+     [x IN invitees | x {.*, joined: EXISTS { (g)<-[:JOINED]-(:User {dataset: $ds, id: x.id}) }, alreadyInvited: EXISTS { (g)-[:INVITED]->(:User {dataset: $ds, id: x.id}) }}] AS invitees`;
 
+/** Locks the group buy (bumps its version) and returns its facts. */
+export const GROUP_BUY_FACTS = defineQuery('groupBuyFacts', groupBuyFacts('SET g.version = coalesce(g.version, 0) + 1'), { ds: 'demo', gb: 'gb1', user: 'u1', invitees: [] });
+
+/**
+ * The same facts without the lock: a join decides its coded errors on them, then takes
+ * the lock only in its guarded write (JOIN_GROUP_BUY), so the lock is held for one
+ * statement and the commit instead of three round trips.
+ */
+export const GROUP_BUY_FACTS_UNLOCKED = defineQuery('groupBuyFactsUnlocked', groupBuyFacts(''), { ds: 'demo', gb: 'gb1', user: 'u1', invitees: [] });
+
+/**
+ * Joins under the GroupBuy lock, re-checking what the unlocked facts said (open, not
+ * past its deadline by $now, a free slot, invited, not already in): no row when another
+ * join, leave or cancel changed that in between. The join that reaches the target fills
+ * the group buy and buys the item for every participant.
+ */
 export const JOIN_GROUP_BUY = defineQuery(
   'joinGroupBuy',
   `MATCH (g:GroupBuy {dataset: $ds, id: $gb}) USING INDEX g:GroupBuy(dataset, id)
-   MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
-   CREATE (u)-[:JOINED {at: $now}]->(g)
-   SET g.status = CASE WHEN $fills THEN 'FILLED' ELSE g.status END,
-       g.closedAt = CASE WHEN $fills THEN $now ELSE g.closedAt END
+   SET g.version = coalesce(g.version, 0) + 1
    WITH g
-   CALL (g) {
-     WITH g WHERE $fills
+   MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
+   WITH g, u, COUNT { (g)<-[:JOINED]-(:User) } AS n
+   WHERE g.status = 'OPEN' AND (g.deadline IS NULL OR g.deadline > $now) AND n < g.targetSize
+     AND EXISTS { (g)-[:INVITED]->(u) } AND NOT EXISTS { (u)-[:JOINED]->(g) }
+   CREATE (u)-[:JOINED {at: $now}]->(g)
+   WITH g, n + 1 AS participants, n + 1 = g.targetSize AS fills
+   SET g.status = CASE WHEN fills THEN 'FILLED' ELSE g.status END,
+       g.closedAt = CASE WHEN fills THEN $now ELSE g.closedAt END
+   WITH g, participants, fills
+   CALL (g, fills) {
+     WITH g WHERE fills
      MATCH (g)-[:FOR_ITEM]->(i:Item)
      MATCH (p:User)-[:JOINED]->(g)
      CREATE (p)-[:PURCHASED {id: g.id + '/' + p.id, at: $now, surface: 'GROUP_BUY', pricePaid: g.groupPrice, groupBuyId: g.id}]->(i)
      ${markEmbeddingDue('p')}
      RETURN collect(p.id) AS buyers
    }
-   RETURN buyers`,
-  { ds: 'demo', gb: 'gb1', user: 'u1', now: 0, fills: false },
+   RETURN participants, fills, buyers`,
+  { ds: 'demo', gb: 'gb1', user: 'u1', now: 0 },
 );
 
 export const LEAVE_GROUP_BUY = defineQuery(

@@ -4,7 +4,7 @@ import { ErrorCode } from '../../errors/codes';
 import { BadInputError, GiftgraphError, NotFoundError } from '../../errors/errors';
 import type { GraphClient, Row, Tx } from '../../graph/graph-client';
 import {
-  CANCEL_GROUP_BUY, CREATE_GROUP_BUY, CREATE_GROUP_BUY_FACTS, GROUP_BUY_FACTS, INVITE_TO_GROUP_BUY, JOIN_GROUP_BUY, LEAVE_GROUP_BUY,
+  CANCEL_GROUP_BUY, CREATE_GROUP_BUY, CREATE_GROUP_BUY_FACTS, GROUP_BUY_FACTS, GROUP_BUY_FACTS_UNLOCKED, INVITE_TO_GROUP_BUY, JOIN_GROUP_BUY, LEAVE_GROUP_BUY,
 } from '../../graph/queries/group-buy-writes';
 import type { Logger } from '../../logging/logger';
 import { runIdempotent, type Idempotent } from './idempotent';
@@ -25,9 +25,10 @@ export const GROUP_BUY_LIMITS = { minTarget: 2, maxTarget: 10, maxInvitees: 50, 
 interface InviteeFact { id: string; exists: boolean; friends: boolean; blocked: boolean; joined?: boolean; alreadyInvited?: boolean }
 
 /**
- * Group-buy mutations. Each locks the GroupBuy node first (GROUP_BUY_FACTS bumps its
- * version), so joins for the last slot run one after another and the check
- * "participants < target" always sees the committed count. Expiry is decided inside the
+ * Group-buy mutations. Each locks the GroupBuy node before the write it decides on
+ * (GROUP_BUY_FACTS bumps its version; a join's guarded write takes the lock itself), so
+ * joins for the last slot run one after another and "participants < target" is always
+ * checked against the committed count. Expiry is decided inside the
  * transaction by the injected clock: an OPEN group buy past its deadline takes no joins,
  * leaves or invitations (GROUP_BUY_CLOSED, status EXPIRED).
  */
@@ -75,25 +76,41 @@ export class GroupBuyMutations {
     });
   }
 
-  /** Joins an OPEN group buy the user was invited to; the join that reaches the target fills it and buys the item for every participant. */
+  /**
+   * Joins an OPEN group buy the user was invited to; the join that reaches the target
+   * fills it and buys the item for every participant. The coded errors come from facts
+   * read without the lock; the lock is taken by the write itself, which re-checks them
+   * (JOIN_GROUP_BUY), so one group's joins queue on its lock for one statement and the
+   * commit. When something changed in between, the facts are read again under the lock
+   * and answer with the error that applies now.
+   */
   async join(a: Acting, p: { groupBuyId: string }): Promise<Idempotent<GroupBuyResult>> {
     const r = await runIdempotent(this.deps, { dataset: a.dataset, actor: a.userId, key: a.idempotencyKey, operation: 'joinGroupBuy', payload: p }, async (tx, now) => {
-      const f = await this.lock(tx, a, p.groupBuyId, []);
-      if (!f.userExists) throw new NotFoundError('user', `${a.dataset}:${a.userId}`);
-      if (f.joined) throw new GiftgraphError(ErrorCode.ALREADY_JOINED, `${a.dataset}:${a.userId} is already in group buy ${a.dataset}:${p.groupBuyId}`, { groupBuyId: p.groupBuyId });
-      this.assertOpen(a, p.groupBuyId, f, now);
-      const participants = Number(f.participants);
-      const target = Number(f.targetSize);
-      if (participants >= target) throw new GiftgraphError(ErrorCode.GROUP_BUY_FULL, `group buy ${a.dataset}:${p.groupBuyId} is full (${participants} of ${target})`, { groupBuyId: p.groupBuyId, participants, targetSize: target });
-      if (!f.invited) throw new GiftgraphError(ErrorCode.FORBIDDEN, `${a.dataset}:${a.userId} was not invited to group buy ${a.dataset}:${p.groupBuyId}`, { groupBuyId: p.groupBuyId });
-      if (f.owns && f.consumable !== true) throw new GiftgraphError(ErrorCode.ALREADY_OWNED, `${a.dataset}:${a.userId} already owns the group buy's item`, { itemId: f.itemId });
-      const fills = participants + 1 === target;
-      const w = (await tx.run(JOIN_GROUP_BUY.cypher, { ds: a.dataset, gb: p.groupBuyId, user: a.userId, now, fills }))[0]!;
-      return { groupBuyId: p.groupBuyId, status: fills ? ('FILLED' as const) : ('OPEN' as const), participants: participants + 1, buyers: w.buyers as string[], itemId: f.itemId as string };
+      const f = await this.facts(tx, GROUP_BUY_FACTS_UNLOCKED, a, p.groupBuyId, []);
+      this.assertJoinable(a, p.groupBuyId, f, now);
+      const w = (await tx.run(JOIN_GROUP_BUY.cypher, { ds: a.dataset, gb: p.groupBuyId, user: a.userId, now }))[0];
+      if (!w) {
+        this.assertJoinable(a, p.groupBuyId, await this.lock(tx, a, p.groupBuyId, []), now);
+        throw new GiftgraphError(ErrorCode.GROUP_BUY_CLOSED, `group buy ${a.dataset}:${p.groupBuyId} no longer takes this join`, { groupBuyId: p.groupBuyId });
+      }
+      const fills = w.fills === true;
+      return { groupBuyId: p.groupBuyId, status: fills ? ('FILLED' as const) : ('OPEN' as const), participants: Number(w.participants), buyers: w.buyers as string[], itemId: f.itemId as string };
     });
     if (!r.replayed && r.result.status === 'FILLED') await this.deps.refresh.run(a.dataset, { users: [a.userId] }, { users: r.result.buyers.filter((b) => b !== a.userId), items: [r.result.itemId] });
     const { buyers: _b, itemId: _i, ...result } = r.result;
     return { result, replayed: r.replayed };
+  }
+
+  /** The coded errors of a join, decided on a group buy's facts. */
+  private assertJoinable(a: Acting, groupBuyId: string, f: Row, now: number): void {
+    if (!f.userExists) throw new NotFoundError('user', `${a.dataset}:${a.userId}`);
+    if (f.joined) throw new GiftgraphError(ErrorCode.ALREADY_JOINED, `${a.dataset}:${a.userId} is already in group buy ${a.dataset}:${groupBuyId}`, { groupBuyId });
+    this.assertOpen(a, groupBuyId, f, now);
+    const participants = Number(f.participants);
+    const target = Number(f.targetSize);
+    if (participants >= target) throw new GiftgraphError(ErrorCode.GROUP_BUY_FULL, `group buy ${a.dataset}:${groupBuyId} is full (${participants} of ${target})`, { groupBuyId, participants, targetSize: target });
+    if (!f.invited) throw new GiftgraphError(ErrorCode.FORBIDDEN, `${a.dataset}:${a.userId} was not invited to group buy ${a.dataset}:${groupBuyId}`, { groupBuyId });
+    if (f.owns && f.consumable !== true) throw new GiftgraphError(ErrorCode.ALREADY_OWNED, `${a.dataset}:${a.userId} already owns the group buy's item`, { itemId: f.itemId });
   }
 
   async leave(a: Acting, p: { groupBuyId: string }): Promise<Idempotent<GroupBuyResult>> {
@@ -119,7 +136,11 @@ export class GroupBuyMutations {
   }
 
   private async lock(tx: Tx, a: Acting, groupBuyId: string, invitees: string[]): Promise<Row> {
-    const f = (await tx.run(GROUP_BUY_FACTS.cypher, { ds: a.dataset, gb: groupBuyId, user: a.userId, invitees }))[0];
+    return this.facts(tx, GROUP_BUY_FACTS, a, groupBuyId, invitees);
+  }
+
+  private async facts(tx: Tx, q: { cypher: string }, a: Acting, groupBuyId: string, invitees: string[]): Promise<Row> {
+    const f = (await tx.run(q.cypher, { ds: a.dataset, gb: groupBuyId, user: a.userId, invitees }))[0];
     if (!f) throw new NotFoundError('group buy', `${a.dataset}:${groupBuyId}`);
     return f;
   }
