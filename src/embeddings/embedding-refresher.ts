@@ -10,7 +10,7 @@ import { PlainSageForward } from '../../graph-models/encoders/sage-plain-forward
 import type { ArtifactRef } from './artifact-store';
 import { assertEncoderArtifact, encodeAndWriteNodes, encoderFanouts } from './encoder-runtime';
 import { KeyedQueue } from './keyed-queue';
-import { neighbourhoodInputs, type HubListCache } from './neighbourhood-inputs';
+import { neighbourhoodInputs, yieldToEventLoop, type HubListCache } from './neighbourhood-inputs';
 import type { ModelRegistry } from './registry';
 import { SERVING_MODEL } from './serving-model';
 
@@ -165,6 +165,7 @@ export class EmbeddingRefresher {
     const n = await neighbourhoodInputs(graph, { dataset, users, items, t: this.deps.clock.now(), tIsNow: true, hubs: this.hubs, fanouts: encoderFanouts(ref), cap: this.cap, catalogue: await this.catalogue(dataset) });
     const common = { graph, dataset, artifact: ref, encoder, inputs: n.inputs, ...(plain ? { plain } : {}) };
     const idx = (type: 'user' | 'item') => Int32Array.from(n.seeds[type], (id) => n.graph.nodes[type].index.get(id)!);
+    await yieldToEventLoop();
     let written = await encodeAndWriteNodes({ ...common, type: 'user', idx: idx('user'), idOf: (i) => n.graph.nodes.user.ids[i]!, due });
     written += await encodeAndWriteNodes({ ...common, type: 'item', idx: idx('item'), idOf: (i) => n.graph.nodes.item.ids[i]! });
     return { written, missing: n.missing };

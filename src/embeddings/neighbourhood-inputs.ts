@@ -82,9 +82,12 @@ export async function neighbourhoodInputs(
   const hopLists = fanouts.length > 1 ? [...fetched, ...cachedHubs] : [];
 
   const g = neighbourhoodGraph({ dataset, catalogue, seedLists, hopLists });
+  await yieldToEventLoop();
   const structure = sageInputs(g, t);
+  await yieldToEventLoop();
   const all = reached(g, structure, fanouts, seeds, fanouts.length);
   const counts = await fetchFeatureCounts(graph, { dataset, users: all.user, items: all.item, t, windowMs: RECENT_INTERACTION_MS, tIsNow: now });
+  await yieldToEventLoop();
   const x = neighbourhoodFeatures(g, counts, t);
   // sageInputs computed features from the structure graph, whose relations are partial:
   // replaced by the count-based ones (same formulas, complete counts).
@@ -94,6 +97,14 @@ export async function neighbourhoodInputs(
   };
   return { graph: g, inputs, seeds, missing };
 }
+
+/**
+ * Lets the requests waiting on this process run between the CPU stages of a refresh: a
+ * refresh runs in the background of the API, and a batch of seeds (a filled group buy's
+ * buyers) otherwise held the event loop for up to ~40 ms at a time on the 100k world,
+ * stalling other requests' transactions (and the group-buy locks they hold).
+ */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Ids of every node within `hops` hops of the seeds in the encoder's sample: users and
