@@ -20,9 +20,9 @@ export const lockActingUser = (v: string, param: string) =>
    WITH ${v}`;
 
 /**
- * Marks the stored embedding of each user variable as behind a committed write: bumps `embeddingDue`,
- * which a refresh copies to `embeddingDone` once it has re-encoded the user from a read
- * that began after the write. A read that finds `embeddingDue > embeddingDone` catches
+ * Marks the stored embedding of each user variable as behind a committed write: bumps
+ * `embeddingDue`, which a refresh copies to `embeddingDone` once it has re-encoded the
+ * user from a read that began after the write. A read that finds `embeddingDue > embeddingDone` catches
  * up before it serves (read-your-writes with the refresh in the background, on any API
  * process: the mark lives in the graph). Set in the same statement as the write it
  * follows, for every user whose refresh the write triggers.
