@@ -43,8 +43,10 @@ interface Job {
  * carries the encode, and only a read that races it pays for the remainder.
  *
  * Under load the background work is bounded: at most `maxConcurrent` refreshes run at
- * once, the rest wait in arrival order, and a node already waiting in a queued refresh
- * is not queued again (that refresh has not read yet, so it will see this write too).
+ * once; the rest wait in arrival order, the acting users' refreshes ahead of the other
+ * nodes' (the writer is the one likely to read next); and a node already waiting in a
+ * queued refresh is not queued again (that refresh has not read yet, so it will see this
+ * write too).
  *
  * New catalog items (`items` of the acting set) are still embedded before the write
  * answers: items carry no mark, and retrieval finds them through the vector index.
@@ -56,7 +58,8 @@ interface Job {
  */
 export class RefreshAfterWrite implements EmbeddingCatchUp {
   private readonly pending = new Set<Job>();
-  private readonly queue: Job[] = [];
+  /** Queued refreshes by lane: the acting users' first (a read of theirs may be waiting), then the rest. */
+  private readonly queue: { acting: Job[]; others: Job[] } = { acting: [], others: [] };
   private running = 0;
   private readonly maxConcurrent: number;
   /** The latest background refresh naming each node (`<dataset>\0user\0<id>`, `…item…`). */
@@ -77,8 +80,8 @@ export class RefreshAfterWrite implements EmbeddingCatchUp {
     // The acting users apart from the rest, as a refresh of them alone: a refresh samples
     // its seeds' neighbourhood as one batch, so other seeds would change the acting user's
     // sample (and embedding) from what a refresh of that user gives.
-    if (acting.users?.length) this.enqueue(dataset, { users: acting.users });
-    if (!isEmpty(others)) this.enqueue(dataset, others);
+    if (acting.users?.length) this.enqueue(dataset, { users: acting.users }, 'acting');
+    if (!isEmpty(others)) this.enqueue(dataset, others, 'others');
   }
 
   async catchUp(dataset: string, users: readonly string[]): Promise<boolean> {
@@ -97,7 +100,7 @@ export class RefreshAfterWrite implements EmbeddingCatchUp {
     while (this.pending.size > 0) await Promise.all([...this.pending].map((j) => j.done));
   }
 
-  private enqueue(dataset: string, o: Nodes): void {
+  private enqueue(dataset: string, o: Nodes, lane: 'acting' | 'others'): void {
     const queued = (type: 'user' | 'item', id: string) => this.byNode.get(nodeKey(dataset, type, id))?.started === false;
     const nodes: Nodes = {};
     const users = (o.users ?? []).filter((u) => !queued('user', u));
@@ -113,8 +116,8 @@ export class RefreshAfterWrite implements EmbeddingCatchUp {
       start: () => {
         if (job.started) return;
         job.started = true;
-        const at = this.queue.indexOf(job);
-        if (at >= 0) this.queue.splice(at, 1);
+        const at = this.queue[lane].indexOf(job);
+        if (at >= 0) this.queue[lane].splice(at, 1);
         this.running++;
         void this.attempt(dataset, nodes).finally(() => {
           this.running--;
@@ -127,12 +130,16 @@ export class RefreshAfterWrite implements EmbeddingCatchUp {
     };
     this.pending.add(job);
     for (const k of keys) this.byNode.set(k, job);
-    this.queue.push(job);
+    this.queue[lane].push(job);
     this.pump();
   }
 
   private pump(): void {
-    while (this.running < this.maxConcurrent && this.queue.length > 0) this.queue[0]!.start();
+    while (this.running < this.maxConcurrent) {
+      const next = this.queue.acting[0] ?? this.queue.others[0];
+      if (!next) return;
+      next.start();
+    }
   }
 
   private async attempt(dataset: string, o: Nodes): Promise<void> {

@@ -103,6 +103,19 @@ describe('refresh after a write', () => {
     expect(f.done).toEqual([{ users: ['u1'] }, { users: ['u2'] }, { users: ['u3'] }]);
   });
 
+  it("starts queued acting users' refreshes before the other nodes' queued earlier", async () => {
+    const f = fake();
+    const r = new RefreshAfterWrite({ refresh: f.refresh, logger: quiet, maxConcurrent: 1 });
+    await r.run('d', { users: ['u1'] }, { items: ['i1'] }); // u1 runs; i1 queued
+    await r.run('d', { users: ['u2'] }, { items: ['i2'] }); // u2 queued ahead of i1
+    for (let k = 0; k < 4; k++) {
+      f.release();
+      await tick();
+    }
+    await r.drain();
+    expect(f.calls).toEqual([{ users: ['u1'] }, { users: ['u2'] }, { items: ['i1'] }, { items: ['i2'] }]);
+  });
+
   it('does not queue a node again while a queued refresh (not yet reading) names it', async () => {
     const f = fake();
     const r = new RefreshAfterWrite({ refresh: f.refresh, logger: quiet, maxConcurrent: 1 });
@@ -120,7 +133,8 @@ describe('refresh after a write', () => {
     await tick();
     f.release();
     await r.drain();
-    expect(f.calls).toEqual([{ users: ['u1'] }, { users: ['u2'] }, { items: ['i1'] }, { users: ['u3'] }, { users: ['u1'] }]);
+    // Acting users' lane first: u2, then u1 again; then the other nodes: i1, u3.
+    expect(f.calls).toEqual([{ users: ['u1'] }, { users: ['u2'] }, { users: ['u1'] }, { items: ['i1'] }, { users: ['u3'] }]);
   });
 
   it('a read starts a queued refresh of its user at once, past the bound', async () => {
