@@ -153,7 +153,13 @@ function toRows(res: QueryResult): Row[] {
 /** Driver values -> plain JS: nodes become their property maps, temporal values ISO strings. */
 function plain(v: unknown): unknown {
   if (v === null || v === undefined) return null;
-  if (Array.isArray(v)) return v.map(plain);
+  if (Array.isArray(v)) {
+    // Embeddings are lists of 64 floats on every candidate row: a list of plain numbers is
+    // returned as the driver built it (no call and no copy per element).
+    let k = 0;
+    while (k < v.length && typeof v[k] === 'number') k++;
+    return k === v.length ? v : v.map(plain);
+  }
   if (typeof v !== 'object') return v;
   if (neo4j.isNode(v as never) || neo4j.isRelationship(v as never)) return plain((v as { properties: unknown }).properties);
   if (neo4j.isDate(v as never) || neo4j.isDateTime(v as never) || neo4j.isLocalDateTime(v as never)) return String(v);
