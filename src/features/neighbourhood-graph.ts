@@ -1,4 +1,4 @@
-import type { BaseRelation, ItemCountsRow, ListOwner, NeighbourList, UserCountsRow } from '../graph/queries/subgraph';
+import type { BaseRelation, ItemCountsRow, NeighbourList, UserCountsRow } from '../graph/queries/subgraph';
 import { buildRelation, nodeSet, type HeteroGraph, type NodeType } from './hetero-graph';
 import { itemFeaturesFrom, userFeaturesFrom, type ItemAggregates, type UserAggregates } from './node-features';
 
@@ -47,26 +47,37 @@ export interface NeighbourhoodGraphInput {
  * list, hence its sampled neighbours, after they had been used to choose the hop-1 nodes.
  */
 export function neighbourhoodGraph(o: NeighbourhoodGraphInput): HeteroGraph {
-  const seeds = new Set(o.seedLists.map((l) => key(l.ownerType, l.owner)));
+  // Per type and per relation, plain id sets and maps: a refresh builds this graph from
+  // ~10k listed edges, and string keys per edge (type + id, src + dst) were a third of it.
+  const seeds: Record<string, Set<string>> = {};
+  for (const l of o.seedLists) (seeds[l.ownerType] ??= new Set()).add(l.owner);
+  const isSeed = (t: string, id: string) => seeds[t]?.has(id) === true;
   const ids: Record<NodeType, Set<string>> = { user: new Set(), item: new Set(), game: new Set(o.catalogue.game), guild: new Set(o.catalogue.guild) };
-  const edges = new Map<BaseRelation, Set<string>>();
+  /** Per relation, src id → dst ids (friendship: the smaller id → the larger, one entry per pair). */
+  const edges = new Map<BaseRelation, Map<string, Set<string>>>();
+  const link = (m: Map<string, Set<string>>, a: string, b: string) => {
+    let set = m.get(a);
+    if (!set) m.set(a, (set = new Set()));
+    set.add(b);
+  };
   const add = (l: NeighbourList, fromSeed: boolean) => {
     ids[l.ownerType]!.add(l.owner);
     const [srcType, dstType] = ENDS[l.relation];
     const ownerIsSrc = l.ownerType === srcType;
     const otherType = ownerIsSrc ? dstType : srcType;
-    let set = edges.get(l.relation);
-    if (!set) edges.set(l.relation, (set = new Set()));
+    let m = edges.get(l.relation);
+    if (!m) edges.set(l.relation, (m = new Map()));
+    const other = ids[otherType]!;
     for (const n of l.ids) {
-      if (!fromSeed && seeds.has(key(otherType, n))) continue;
-      ids[otherType]!.add(n);
-      // One key per friendship whichever end listed it (both directions are added below).
-      if (l.relation === 'friend') set.add(l.owner < n ? pair(l.owner, n) : pair(n, l.owner));
-      else set.add(ownerIsSrc ? pair(l.owner, n) : pair(n, l.owner));
+      if (!fromSeed && isSeed(otherType, n)) continue;
+      other.add(n);
+      if (l.relation === 'friend') link(m, l.owner < n ? l.owner : n, l.owner < n ? n : l.owner);
+      else if (ownerIsSrc) link(m, l.owner, n);
+      else link(m, n, l.owner);
     }
   };
   for (const l of o.seedLists) add(l, true);
-  for (const l of o.hopLists) if (!seeds.has(key(l.ownerType, l.owner))) add(l, false);
+  for (const l of o.hopLists) if (!isSeed(l.ownerType, l.owner)) add(l, false);
 
   const nodes = {
     user: nodeSet([...ids.user]),
@@ -76,26 +87,30 @@ export function neighbourhoodGraph(o: NeighbourhoodGraphInput): HeteroGraph {
   } as HeteroGraph['nodes'];
   const relations: HeteroGraph['relations'] = {};
   for (const [name, [srcType, dstType]] of Object.entries(ENDS) as [BaseRelation, [NodeType, NodeType]][]) {
-    const list = [...(edges.get(name) ?? [])].map(unpair);
+    const m = edges.get(name) ?? new Map<string, Set<string>>();
     // Friendship is stored once per pair but means both directions (as load-graph.ts exports it).
     const both = name === 'friend';
-    const m = list.length * (both ? 2 : 1);
-    const src = new Int32Array(m);
-    const dst = new Int32Array(m);
-    list.forEach(([a, b], k) => {
-      const s = nodes[srcType].index.get(a)!;
-      const d = nodes[dstType].index.get(b)!;
-      if (both) {
-        src[2 * k] = s;
-        dst[2 * k] = d;
-        src[2 * k + 1] = d;
-        dst[2 * k + 1] = s;
-      } else {
+    let count = 0;
+    for (const set of m.values()) count += set.size;
+    const len = count * (both ? 2 : 1);
+    const src = new Int32Array(len);
+    const dst = new Int32Array(len);
+    const srcIndex = nodes[srcType].index;
+    const dstIndex = nodes[dstType].index;
+    let k = 0;
+    for (const [a, set] of m) {
+      const s = srcIndex.get(a)!;
+      for (const b of set) {
+        const d = dstIndex.get(b)!;
         src[k] = s;
-        dst[k] = d;
+        dst[k++] = d;
+        if (both) {
+          src[k] = d;
+          dst[k++] = s;
+        }
       }
-    });
-    relations[name] = buildRelation(name, srcType, dstType, nodes[srcType].ids.length, src, dst, new Float64Array(m).fill(NaN));
+    }
+    relations[name] = buildRelation(name, srcType, dstType, nodes[srcType].ids.length, src, dst, new Float64Array(len).fill(NaN));
   }
   return { dataset: o.dataset, nodes, relations, nodeProps: { user: {}, item: {}, game: {}, guild: {} } };
 }
@@ -143,13 +158,3 @@ export function neighbourhoodFeatures(g: HeteroGraph, counts: { users: readonly 
   return { user: userFeaturesFrom(ua, createdAt, t), item: itemFeaturesFrom(ia, props, t) };
 }
 
-function key(t: ListOwner | NodeType, id: string): string {
-  return `${t}\u0000${id}`;
-}
-function pair(a: string, b: string): string {
-  return `${a}\u0000${b}`;
-}
-function unpair(s: string): [string, string] {
-  const k = s.indexOf('\u0000');
-  return [s.slice(0, k), s.slice(k + 1)];
-}
