@@ -7,17 +7,6 @@ import { NeighborSampler } from '../../graph-models/layers/neighbor-sampler';
 import { sageInputs, type SageInputs } from '../../graph-models/training/sage-graph';
 import { INFERENCE_SAMPLE_SEED } from '../../graph-models/training/sage-trainable';
 
-/**
- * Neighbour lists of hub nodes (games, guilds: thousands of neighbours each; as of a past t
- * their capped most-recent lists cost a scan of every edge, and even at t = now one
- * statement per refresh) kept between refreshes. A refresh may then sample a hub's list as
- * it was up to the cache's lifetime ago.
- */
-export interface HubListCache {
-  get(dataset: string, owner: ListOwner, id: string): NeighbourList[] | undefined;
-  put(dataset: string, lists: NeighbourList[]): void;
-}
-
 export interface NeighbourhoodInputs {
   /** The structure graph (node numbering of `inputs`). */
   graph: HeteroGraph;
@@ -48,8 +37,6 @@ export async function neighbourhoodInputs(
   graph: GraphClient,
   o: {
     dataset: string; users: readonly string[]; items: readonly string[]; t: number; fanouts: number[]; cap: number; catalogue: { game: string[]; guild: string[] };
-    /** Hub lists cached between calls (games, guilds). */
-    hubs?: HubListCache;
     /** t is the present: no edge is later, so counts may come from node degrees (no scan). */
     tIsNow?: boolean;
   },
@@ -64,22 +51,13 @@ export async function neighbourhoodInputs(
 
   const g0 = neighbourhoodGraph({ dataset, catalogue, seedLists, hopLists: [] });
   const hop1 = reached(g0, sageInputs(g0, t), fanouts.slice(0, 1), seeds, 1);
-  const cachedHubs: NeighbourList[] = [];
-  const uncached = (owner: 'game' | 'guild') =>
-    hop1[owner].filter((id) => {
-      const hit = o.hubs?.get(dataset, owner, id);
-      if (hit) cachedHubs.push(...hit);
-      return !hit;
-    });
   const frontier: Partial<Record<ListOwner, string[]>> = {
     user: hop1.user.filter((id) => !found.user.has(id)),
     item: hop1.item.filter((id) => !found.item.has(id)),
-    game: uncached('game'),
-    guild: uncached('guild'),
+    game: hop1.game,
+    guild: hop1.guild,
   };
-  const fetched: NeighbourList[] = fanouts.length > 1 ? await fetchNeighbourLists(graph, { dataset, frontier, t, cap, now }) : [];
-  o.hubs?.put(dataset, fetched.filter((l) => l.ownerType === 'game' || l.ownerType === 'guild'));
-  const hopLists = fanouts.length > 1 ? [...fetched, ...cachedHubs] : [];
+  const hopLists: NeighbourList[] = fanouts.length > 1 ? await fetchNeighbourLists(graph, { dataset, frontier, t, cap, now }) : [];
 
   const g = neighbourhoodGraph({ dataset, catalogue, seedLists, hopLists });
   await yieldToEventLoop();
