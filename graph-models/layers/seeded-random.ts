@@ -55,8 +55,8 @@ export class SeededRandom {
 
   /** Uniform integer in `0 … n - 1` without modulo bias (rejection); `1 ≤ n ≤ 2^32`. */
   nextInt(n: number): number {
-    if (!Number.isInteger(n) || n < 1 || n > 4294967296) throw new RangeError(`n must be an integer in 1 … 2^32, got ${String(n)}`);
-    const limit = 4294967296 - (4294967296 % n);
+    if (!Number.isInteger(n) || n < 1 || n > TWO_POW_32) throw new RangeError(`n must be an integer in 1 … 2^32, got ${String(n)}`);
+    const limit = TWO_POW_32 - (TWO_POW_32 % n);
     for (;;) {
       const x = this.nextU32();
       if (x < limit) return x % n;
@@ -65,6 +65,6 @@ export class SeededRandom {
 
   /** Uniform float in [0, 1) with 32 random bits. */
   nextFloat(): number {
-    return this.nextU32() / 4294967296;
+    return this.nextU32() / TWO_POW_32;
   }
 }

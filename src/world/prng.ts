@@ -39,7 +39,7 @@ export class Rng extends SeededRandom {
 
   /** Uniform in [0, 1), 32 bits of resolution. */
   uniform(): number {
-    return this.nextU32() / TWO_POW_32;
+    return this.nextFloat();
   }
 
   /** Uniform in [lo, hi). */
