@@ -27,9 +27,10 @@ export async function oracleScorer(truthFile: string, userIds: readonly string[]
 
 /**
  * The planted ceiling with social influence as of the split point: U(u, i) plus the
- * generator's social logit γ·ln(1 + n) (γ and the window: the generator's defaults), n = u's friends (friendship started by `t`) who
- * bought i in the `windowDays` up to `t` (src/world/purchases.ts: a friend's purchase
- * stays in the feed and lifts the odds that long). Purchases after `t` lift later ones
+ * generator's social logit γ·ln(1 + n), n = u's friends (friendship started by `t`) who
+ * bought i in the `windowDays` up to `t` (γ and the window default to the generator's:
+ * src/world/purchases.ts, where a friend's purchase stays in the feed and lifts the
+ * odds that long). Purchases after `t` lift later ones
  * too, but no ranking made at `t` can know them, so this is the best ranking at `t` by
  * the generator's own purchase odds (feeds shown by chance are left at their expectation
  * of "more friends, more lift").

@@ -107,7 +107,7 @@ export async function trainInductive(split: InteractionSplit, g: HeteroGraph, o:
   const itemEmb = embedNodes(encoder, full, 'item', o.fanouts);
   const scorer = dotProductScorer(userEmb, itemEmb, o.outDim);
   const test = evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20] });
-  const socialBlend = c.social ? blendOnSplit(c as typeof c & { social: Csr }, encoder, inputs, o, scorer) : null;
+  const socialBlend = c.social ? blendOnSplit(c, c.social, encoder, inputs, o, scorer) : null;
   const cold = evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20], subset: coldStartUsers(c.trainAll, 5) });
   const coldMask = coldItemMask(c.trainAll);
   const coldTest = restrictToItems(c.test, coldMask);
@@ -145,10 +145,10 @@ export async function trainInductive(split: InteractionSplit, g: HeteroGraph, o:
 }
 
 /** The social lift's β on validation, then the blend on test (see InductiveReport.socialBlend). */
-function blendOnSplit(c: { train: Csr; valid: Csr; trainAll: Csr; test: Csr; social: Csr }, encoder: SageEncoder, trainInputs: ReturnType<typeof sageInputs>, o: InductiveOptions, testBase: ReturnType<typeof dotProductScorer>): InductiveReport['socialBlend'] {
+function blendOnSplit(c: { train: Csr; valid: Csr; trainAll: Csr; test: Csr }, social: Csr, encoder: SageEncoder, trainInputs: ReturnType<typeof sageInputs>, o: InductiveOptions, testBase: ReturnType<typeof dotProductScorer>): InductiveReport['socialBlend'] {
   const validBase = dotProductScorer(embedNodes(encoder, trainInputs, 'user', o.fanouts), embedNodes(encoder, trainInputs, 'item', o.fanouts), o.outDim);
-  const selection = selectSocialBeta({ base: validBase, train: c.train, valid: c.valid, social: c.social });
-  const test = evaluateRanking({ train: c.trainAll, test: c.test, scorer: socialBlendScorer(testBase, c.trainAll, c.social, selection.selected), ks: [10, 20] });
+  const selection = selectSocialBeta({ base: validBase, train: c.train, valid: c.valid, social });
+  const test = evaluateRanking({ train: c.trainAll, test: c.test, scorer: socialBlendScorer(testBase, c.trainAll, social, selection.selected), ks: [10, 20] });
   return { selection, test };
 }
 

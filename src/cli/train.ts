@@ -240,4 +240,3 @@ function gitCommit(): string | null {
     return null;
   }
 }
-

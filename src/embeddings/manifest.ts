@@ -52,11 +52,14 @@ export interface ServingMix {
   socialBeta: number;
 }
 
-/** The serving mix of an artifact; for one trained before a selection existed, what was served then (w 1, β 0). */
+/** What was served before the selections existed: the equal mean of cart and user, no social lift. */
+export const DEFAULT_SERVING_MIX: Readonly<ServingMix> = { cartItemWeight: 1, socialBeta: 0 };
+
+/** The serving mix of an artifact; DEFAULT_SERVING_MIX's values for one trained before a selection existed. */
 export function servingMixOf(m: Manifest): ServingMix {
   const num = (key: string, fallback: number) => {
     const v = m.hyperparameters[key];
     return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fallback;
   };
-  return { cartItemWeight: num(CART_ITEM_WEIGHT_KEY, 1), socialBeta: num(SOCIAL_BETA_KEY, 0) };
+  return { cartItemWeight: num(CART_ITEM_WEIGHT_KEY, DEFAULT_SERVING_MIX.cartItemWeight), socialBeta: num(SOCIAL_BETA_KEY, DEFAULT_SERVING_MIX.socialBeta) };
 }

@@ -15,7 +15,7 @@ import { ShopMutations } from '../services/mutations/shop-mutations';
 import { RefreshAfterWrite } from '../services/mutations/refresh';
 import { TrackingMutations } from '../services/mutations/tracking-mutations';
 import { SERVING_MODEL, type ServingModel } from '../embeddings/serving-model';
-import { servingMixOf, type ServingMix } from '../embeddings/manifest';
+import { DEFAULT_SERVING_MIX, servingMixOf, type ServingMix } from '../embeddings/manifest';
 import { ARTIFACTS_DIR, ArtifactStore } from '../embeddings/artifact-store';
 import { EmbeddingRefresher } from '../embeddings/embedding-refresher';
 import { ModelRegistry } from '../embeddings/registry';
@@ -99,14 +99,14 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
   };
 }
 
-/** The serving mix per encoder version, read once from its manifest (what was served before the selections for a version with no artifact here). */
+/** The serving mix per encoder version, read once from its manifest (the default mix for a version with no artifact here). */
 function servingMixes(registry: ModelRegistry): (version: string) => ServingMix {
   const known = new Map<string, ServingMix>();
   return (version) => {
     let mix = known.get(version);
     if (mix === undefined) {
       const ref = registry.list(SERVING_MODEL).find((a) => a.version === version);
-      mix = ref ? servingMixOf(ref.manifest) : { cartItemWeight: 1, socialBeta: 0 };
+      mix = ref ? servingMixOf(ref.manifest) : DEFAULT_SERVING_MIX;
       known.set(version, mix);
     }
     return mix;

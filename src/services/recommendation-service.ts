@@ -12,7 +12,7 @@ import { reasonsFor, type Reason } from '../ranking/reasons';
 import { squadScore } from '../ranking/squad-scoring';
 import { readFresh } from './fresh-contexts';
 import type { EmbeddingCatchUp } from './mutations/refresh';
-import type { ServingMix } from '../embeddings/manifest';
+import { DEFAULT_SERVING_MIX, type ServingMix } from '../embeddings/manifest';
 import type { GiftRecipientRanker } from '../ranking/gift-recipient-ranker';
 import { MAX_SQUAD_CANDIDATES, type SquadRanker } from '../ranking/squad-ranker';
 
@@ -83,7 +83,7 @@ export class RecommendationService {
     switch (o.surface) {
       case 'HOME': {
         const lists = await Promise.all([r.byEmbedding(o.dataset, ctx.embedding, want), r.social(o.dataset, o.userId), r.guild(o.dataset, o.userId), r.fallbacks(o.dataset)]);
-        return this.finish(o.dataset, o.userId, 'HOME', ctx, ctx.embedding, lists, o.controls, [], undefined, this.mix(ctx).socialBeta);
+        return this.finish(o.dataset, o.userId, 'HOME', ctx, ctx.embedding, lists, o.controls, []);
       }
       case 'CART': {
         const cart = o.cartItemIds ?? [];
@@ -119,7 +119,7 @@ export class RecommendationService {
     const ctx = await this.userContext(o.dataset, o.userId);
     const r = this.deps.retriever;
     const lists = await Promise.all([r.social(o.dataset, o.userId), r.guild(o.dataset, o.userId)]);
-    return this.finish(o.dataset, o.userId, 'FRIENDS', ctx, ctx.embedding, lists, o.controls, [], undefined, this.mix(ctx).socialBeta);
+    return this.finish(o.dataset, o.userId, 'FRIENDS', ctx, ctx.embedding, lists, o.controls, []);
   }
 
   /**
@@ -180,17 +180,18 @@ export class RecommendationService {
   }
 
   /**
-   * Ranks the merged candidates by cosine to `query`, plus the social lift
-   * β·ln(1 + friends who bought the item) on the personal lists (`socialBeta` > 0).
+   * Ranks the merged candidates by cosine to `query`, plus, on the personal lists (HOME
+   * and friends' picks), the social lift β·ln(1 + friends who bought the item).
    */
-  private async finish(dataset: string, viewer: string, surface: RecommendationList['surface'], ctx: UserRetrievalContext, query: number[] | null, lists: SourcedItem[][], controls: ListControls, friends: FriendSuggestion[], anchor?: ItemRecord, socialBeta = 0): Promise<RecommendationList> {
+  private async finish(dataset: string, viewer: string, surface: RecommendationList['surface'], ctx: UserRetrievalContext, query: number[] | null, lists: SourcedItem[][], controls: ListControls, friends: FriendSuggestion[], anchor?: ItemRecord): Promise<RecommendationList> {
+    const socialBeta = surface === 'HOME' || surface === 'FRIENDS' ? this.mix(ctx).socialBeta : 0;
     const score = (emb: number[] | null, _item: ItemRecord, c: Candidate) => (query && emb ? dot(query, emb) + socialLift(socialBeta, c.friendsBought.length) : null);
     const list = await this.rank(dataset, viewer, surface, ctx, mergeCandidates(lists), controls, score, anchor ? { anchorName: anchor.name } : {});
     return { ...list, friends };
   }
 
   private mix(ctx: UserRetrievalContext): ServingMix {
-    return ctx.embeddingVersion && this.deps.servingMix ? this.deps.servingMix(ctx.embeddingVersion) : { cartItemWeight: 1, socialBeta: 0 };
+    return ctx.embeddingVersion && this.deps.servingMix ? this.deps.servingMix(ctx.embeddingVersion) : DEFAULT_SERVING_MIX;
   }
 
   private async rank(
