@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { GraphClient } from '../src/graph/graph-client';
+import type { RecordedTransaction } from '../src/graph/recording-graph-client';
 
 /**
  * Baseline (b) of the serving bench: the exact Cypher an API request issued, replayed
@@ -13,20 +14,8 @@ import type { GraphClient } from '../src/graph/graph-client';
  * and sequential steps stay sequential.
  */
 
-export interface RecordedStatement {
-  cypher: string;
-  params: Record<string, unknown>;
-}
-
-export interface RecordedTx {
-  mode: 'READ' | 'WRITE';
-  /** ms on the recording process's clock. */
-  start: number;
-  end: number;
-  statements: RecordedStatement[];
-  /** False when the transaction threw (the replay rolls it back too). */
-  ok: boolean;
-}
+/** A transaction of the API process (`start`/`end` on its main thread's clock); `ok` false: it threw, and the replay rolls it back too. */
+export type RecordedTx = RecordedTransaction;
 
 export interface RecordedRequest {
   /** The load generator's request id (x-bench-req). */

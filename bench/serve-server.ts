@@ -6,8 +6,9 @@ import inspector from 'node:inspector';
 import { clockFromConfig } from '../src/clock/clock';
 import { ARTIFACTS_DIR, ArtifactStore } from '../src/embeddings/artifact-store';
 import { ModelRegistry } from '../src/embeddings/registry';
+import { RefreshWorker } from '../src/embeddings/refresh-worker/refresh-worker';
 import { connectGraph } from '../src/graph/connect';
-import type { GraphClient, Tx } from '../src/graph/graph-client';
+import { recordingGraphClient } from '../src/graph/recording-graph-client';
 import { MIGRATIONS_DIR } from '../src/graph/migrations';
 import { consoleLogger } from '../src/logging/logger';
 import { initTfBackend } from '../src/runtime/tf-backend';
@@ -22,8 +23,9 @@ import type { RecordedRequest, RecordedTx } from './serve-replay';
  * parent drives over IPC:
  *  - recording: every transaction a request runs (mode, statements, parameters, start and
  *    end), keyed by the request's `x-bench-req` header, for the (b) replay. A thin wrapper
- *    around the GraphClient records it, because onQuery reports statements without their
- *    transaction or request; the wrapper only appends to an array per transaction.
+ *    around the GraphClient records it (recording-graph-client.ts), because onQuery reports
+ *    statements without their transaction or request; the refresh worker records its
+ *    own and sends them back with each refresh.
  *  - CPU profile: the V8 sampling profiler via the inspector, started and stopped around
  *    one phase, written as a .cpuprofile.
  */
@@ -61,38 +63,6 @@ function tagRequests(): void {
   }) as typeof http.createServer;
 }
 
-/** The client the API gets: the real one, with each transaction of a tagged request recorded while `on()`. */
-export function recordingGraph(inner: GraphClient, on: () => boolean, sink: (req: string, t: RecordedTx) => void): GraphClient {
-  const wrap = (mode: 'READ' | 'WRITE') => <T>(work: (tx: Tx) => Promise<T>): Promise<T> => {
-    const run = mode === 'READ' ? inner.read.bind(inner) : inner.write.bind(inner);
-    const req = requestId.getStore();
-    if (!req || !on()) return run(work);
-    const t: RecordedTx = { mode, start: performance.now(), end: 0, statements: [], ok: true };
-    return run((tx) => {
-      t.statements = []; // a retried transaction function records its last attempt only
-      return work({ run: (cypher, params = {}) => (t.statements.push({ cypher, params }), tx.run(cypher, params)) });
-    }).then(
-      (v) => ((t.end = performance.now()), sink(req, t), v),
-      (e: unknown) => {
-        t.end = performance.now();
-        t.ok = false;
-        sink(req, t);
-        throw e;
-      },
-    );
-  };
-  const read = wrap('READ');
-  return {
-    read,
-    write: wrap('WRITE'),
-    query: (cypher, params) => read((tx) => tx.run(cypher, params)),
-    schema: (c) => inner.schema(c),
-    explain: (c, p) => inner.explain(c, p),
-    onQuery: (l) => inner.onQuery(l),
-    close: () => inner.close(),
-  };
-}
-
 async function main(): Promise<void> {
   const send = (m: FromServer) => process.send!(m);
   const config = benchConfig(process.env);
@@ -101,16 +71,27 @@ async function main(): Promise<void> {
   const inner = await connectGraph(config, logger, { startEmbedded: false });
   let recording = false;
   let recorded = new Map<string, RecordedTx[]>();
-  const graph = recordingGraph(inner, () => recording, (req, t) => {
-    const list = recorded.get(req);
-    if (list) list.push(t);
-    else recorded.set(req, [t]);
-  });
+  // Each transaction of a tagged request, while recording: the API's own through the
+  // wrapped client, its refreshes' as the refresh worker reports them (in the context of
+  // the request whose write queued them).
+  const sink = (): ((t: RecordedTx) => void) | undefined => {
+    const req = requestId.getStore();
+    if (!req || !recording) return undefined;
+    return (t) => {
+      const list = recorded.get(req);
+      if (list) list.push(t);
+      else recorded.set(req, [t]);
+    };
+  };
+  const graph = recordingGraphClient(inner, sink);
   const clock = clockFromConfig(config);
   // Mutations refresh embeddings with the encoder: load the native backend as npm start does.
   await initTfBackend({ logger, kernels: ['UnsortedSegmentSum'] });
   const registry = new ModelRegistry({ graph, store: new ArtifactStore(ARTIFACTS_DIR), clock, logger });
-  const server = await startApp({ graph, logger, clock, migrationsDir: MIGRATIONS_DIR, port: config.apiPort, registry });
+  const refresher = config.refreshInWorker
+    ? RefreshWorker.forConfig(config, { artifactsDir: ARTIFACTS_DIR, clock, logger, onTransactions: (txs) => txs.forEach((t) => sink()?.(t)) })
+    : undefined;
+  const server = await startApp({ graph, logger, clock, migrationsDir: MIGRATIONS_DIR, port: config.apiPort, registry, ...(refresher ? { refresher } : {}) });
   const session = new inspector.Session();
   session.connect();
   const post = <T>(method: string, params?: object) =>

@@ -11,6 +11,7 @@ import { createProgress } from '../logging/progress';
 import { startApp } from '../server/app';
 import { ARTIFACTS_DIR, ArtifactStore } from '../embeddings/artifact-store';
 import { ModelRegistry } from '../embeddings/registry';
+import { RefreshWorker } from '../embeddings/refresh-worker/refresh-worker';
 import { DEMO_CUTOFF_MS } from '../embeddings/demo';
 import { activateNewestIfNone, prepareServingModel, ServingModel } from '../embeddings/serving-model';
 import { initTfBackend } from '../runtime/tf-backend';
@@ -61,7 +62,8 @@ runCli(async () => {
   const servingModel = new ServingModel();
   const store = new ArtifactStore(ARTIFACTS_DIR);
   const registry = new ModelRegistry({ graph, store, clock, logger });
-  const server = await startApp({ graph, logger, clock, migrationsDir: MIGRATIONS_DIR, port: config.apiPort, servingModel, registry });
+  const refresher = config.refreshInWorker ? RefreshWorker.forConfig(config, { artifactsDir: ARTIFACTS_DIR, clock, logger }) : undefined;
+  const server = await startApp({ graph, logger, clock, migrationsDir: MIGRATIONS_DIR, port: config.apiPort, servingModel, registry, ...(refresher ? { refresher } : {}) });
   console.log(`giftgraph API listening at ${server.url} (health: /healthz, readiness: /readyz)`);
   // The API answers while the encoder loads; /readyz turns ready once every user and item
   // has an embedding from the active model.

@@ -34,6 +34,7 @@ const envSchema = z.object({
   GIFTGRAPH_TRUTH_DIR: z.string().default(path.join(PROJECT_ROOT, 'var', 'truth')),
   GIFTGRAPH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   GIFTGRAPH_TF_REQUIRE_NATIVE: z.enum(['0', '1']).default('0'),
+  GIFTGRAPH_REFRESH_WORKER: z.enum(['0', '1']).default('1'),
 });
 
 export type LogLevel = z.infer<typeof envSchema>['GIFTGRAPH_LOG_LEVEL'];
@@ -67,6 +68,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Fail instead of falling back when native TensorFlow (tfjs-node) does not load. */
   tfRequireNative: boolean;
+  /** Run the embedding refresh after writes on a worker thread (default) instead of the API's event loop. */
+  refreshInWorker: boolean;
 }
 
 export class ConfigError extends Error {
@@ -104,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     truthDir: path.resolve(e.GIFTGRAPH_TRUTH_DIR),
     logLevel: e.GIFTGRAPH_LOG_LEVEL,
     tfRequireNative: e.GIFTGRAPH_TF_REQUIRE_NATIVE === '1',
+    refreshInWorker: e.GIFTGRAPH_REFRESH_WORKER === '1',
   };
 }
 
@@ -127,4 +131,5 @@ export const ENV_DOCS: ReadonlyArray<{ name: keyof z.infer<typeof envSchema>; de
   { name: 'GIFTGRAPH_TRUTH_DIR', default: 'var/truth', doc: "Where the synthetic world's hidden truths are written (never into Neo4j)." },
   { name: 'GIFTGRAPH_LOG_LEVEL', default: 'info', doc: 'debug, info, warn, error or silent.' },
   { name: 'GIFTGRAPH_TF_REQUIRE_NATIVE', default: '0', doc: 'Set to 1 to fail instead of falling back to WASM/CPU when native TensorFlow does not load (CI sets it once `npm run tf:native` works).' },
+  { name: 'GIFTGRAPH_REFRESH_WORKER', default: '1', doc: "Re-encode embeddings after writes on a worker thread of the API (1) or on its main thread (0). The worker keeps that CPU work from queueing other requests." },
 ];

@@ -99,14 +99,15 @@ export class EmbeddingRefresher {
   }
 
   /**
-   * Re-encodes the named users and items (local ids) of `dataset` as of the clock's now
-   * and writes them back. Unknown ids are a no-op, reported in `missing` (written 0).
+   * Re-encodes the named users and items (local ids) of `dataset` as of `asOf` (default the
+   * clock's now; the refresh worker is handed its caller's now) and writes them back. Unknown ids are a no-op, reported in `missing` (written 0).
    * Throws MODEL_NOT_READY / MODEL_NOT_FOUND / MODEL_INDEX_MISMATCH when nothing servable
    * is active (unless `artifact` is given), BAD_USER_INPUT for more than
    * {@link MAX_REFRESH_SEEDS} ids of one type.
    */
-  async refresh(dataset: string, o: { users?: string[]; items?: string[] }, artifact?: ArtifactRef): Promise<RefreshResult> {
+  async refresh(dataset: string, o: { users?: string[]; items?: string[]; asOf?: number }, artifact?: ArtifactRef): Promise<RefreshResult> {
     const t0 = performance.now();
+    const asOf = o.asOf ?? this.deps.clock.now();
     const users = [...new Set(o.users ?? [])];
     const items = [...new Set(o.items ?? [])];
     for (const [kind, ids] of [['users', users], ['items', items]] as const) {
@@ -121,7 +122,7 @@ export class EmbeddingRefresher {
     try {
       const encoder = await loaded.encoder;
       const plain = await loaded.plain;
-      const r = await this.queue.run(keys, () => this.encodeNeighbourhood(dataset, ref, encoder, plain, users, items));
+      const r = await this.queue.run(keys, () => this.encodeNeighbourhood(dataset, ref, encoder, plain, users, items, asOf));
       const result: RefreshResult = { version: ref.version, written: r.written, ms: performance.now() - t0, missing: r.missing };
       this.deps.logger.debug(`refreshed ${users.length} users and ${items.length} items of "${dataset}"`, { version: ref.version, written: r.written, ms: Math.round(result.ms) });
       return result;
@@ -138,7 +139,7 @@ export class EmbeddingRefresher {
     }
   }
 
-  private async encodeNeighbourhood(dataset: string, ref: ArtifactRef, encoder: SageEncoder, plain: PlainSageForward | null, users: string[], items: string[]): Promise<{ written: number; missing: RefreshResult['missing'] }> {
+  private async encodeNeighbourhood(dataset: string, ref: ArtifactRef, encoder: SageEncoder, plain: PlainSageForward | null, users: string[], items: string[], asOf: number): Promise<{ written: number; missing: RefreshResult['missing'] }> {
     const { graph } = this.deps;
     // The users' write marks, read before their neighbourhood: the embeddings written
     // below reflect at least every write counted in them (see writeEmbeddings' `due`).
@@ -147,7 +148,7 @@ export class EmbeddingRefresher {
     // degrees and neighbour lists are the first `cap` edges in store order. (Games' and
     // guilds' lists were cached for a minute until a measurement on the 100k world showed
     // no gain: p50 45.4 vs 47.1 ms, API CPU 15.6 vs 14.6 ms per user refresh.)
-    const n = await neighbourhoodInputs(graph, { dataset, users, items, t: this.deps.clock.now(), tIsNow: true, fanouts: encoderFanouts(ref), cap: this.cap, catalogue: await this.catalogue(dataset) });
+    const n = await neighbourhoodInputs(graph, { dataset, users, items, t: asOf, tIsNow: true, fanouts: encoderFanouts(ref), cap: this.cap, catalogue: await this.catalogue(dataset) });
     const common = { graph, dataset, artifact: ref, encoder, inputs: n.inputs, ...(plain ? { plain } : {}) };
     const idx = (type: 'user' | 'item') => Int32Array.from(n.seeds[type], (id) => n.graph.nodes[type].index.get(id)!);
     await yieldToEventLoop();

@@ -12,7 +12,7 @@ import { GroupBuyService } from '../services/group-buy-service';
 import { CatalogMutations } from '../services/mutations/catalog-mutations';
 import { GroupBuyMutations } from '../services/mutations/group-buy-mutations';
 import { ShopMutations } from '../services/mutations/shop-mutations';
-import { RefreshAfterWrite } from '../services/mutations/refresh';
+import { RefreshAfterWrite, type EmbeddingRefresh } from '../services/mutations/refresh';
 import { TrackingMutations } from '../services/mutations/tracking-mutations';
 import { SERVING_MODEL, type ServingModel } from '../embeddings/serving-model';
 import { DEFAULT_SERVING_MIX, servingMixOf, type ServingMix } from '../embeddings/manifest';
@@ -38,6 +38,12 @@ export interface AppOptions {
   registry?: ModelRegistry;
   /** The serving encoder's state; /readyz waits for it when given. */
   servingModel?: ServingModel;
+  /**
+   * Re-encodes embeddings after writes; default an EmbeddingRefresher on this thread. The
+   * composition roots pass a RefreshWorker (GIFTGRAPH_REFRESH_WORKER) to run it off the
+   * event loop. Disposed when the app stops.
+   */
+  refresher?: EmbeddingRefresh & { dispose(): Promise<void> };
 }
 
 /**
@@ -53,7 +59,7 @@ export async function startApp(o: AppOptions): Promise<RunningApp> {
   const registry = o.registry ?? new ModelRegistry({ graph: o.graph, store: new ArtifactStore(ARTIFACTS_DIR), clock: o.clock, logger: o.logger });
   // Writes refresh the affected embeddings in the background; reads of a user whose
   // embedding is behind a write catch up first (read-your-writes, fresh-contexts.ts).
-  const refresher = new EmbeddingRefresher({ graph: o.graph, registry, clock: o.clock, logger: o.logger });
+  const refresher = o.refresher ?? new EmbeddingRefresher({ graph: o.graph, registry, clock: o.clock, logger: o.logger });
   const refresh = new RefreshAfterWrite({ refresh: refresher, logger: o.logger });
   const popularity = new PopularityCache({ graph: o.graph, clock: o.clock });
   const giftRanker = new GiftRecipientRanker({ graph: o.graph, registry, clock: o.clock, logger: o.logger });

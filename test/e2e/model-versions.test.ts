@@ -44,7 +44,7 @@ describe('model versions over HTTP', () => {
     registry = new ModelRegistry({ graph, store: new ArtifactStore(root), clock: fixedClock(TEST_NOW), logger: silentLogger });
     const sage = await registry.activate(ds, 'sage', 'demo-v1');
     await encodeAndWriteBack({ graph, dataset: ds, artifact: sage, asOf: TEST_NOW, logger: silentLogger });
-    api = await startTestApi(graph, { registry });
+    api = await startTestApi(graph, { registry, artifactsDir: root });
   }, 300_000);
   afterAll(async () => {
     await api?.stop();

@@ -1,0 +1,49 @@
+import type { GraphClient, Tx } from './graph-client';
+
+/** One transaction as it ran: its statements and parameters, when it started and ended. */
+export interface RecordedTransaction {
+  mode: 'READ' | 'WRITE';
+  /** `performance.now()` of the recording thread, ms. */
+  start: number;
+  end: number;
+  statements: { cypher: string; params: Record<string, unknown> }[];
+  /** False when the transaction threw. */
+  ok: boolean;
+}
+
+/**
+ * Wraps a client so that each read and write transaction is handed, once it ends, to the
+ * sink `sinkFor()` returns at its start (none: not recorded). The sink is looked up per
+ * transaction so callers can route by async context: the serve benchmark by request, the
+ * refresh worker by refresh call. A retried transaction function records its last attempt.
+ */
+export function recordingGraphClient(inner: GraphClient, sinkFor: () => ((t: RecordedTransaction) => void) | undefined): GraphClient {
+  const wrap = (mode: 'READ' | 'WRITE') => <T>(work: (tx: Tx) => Promise<T>): Promise<T> => {
+    const run = mode === 'READ' ? inner.read.bind(inner) : inner.write.bind(inner);
+    const sink = sinkFor();
+    if (!sink) return run(work);
+    const t: RecordedTransaction = { mode, start: performance.now(), end: 0, statements: [], ok: true };
+    return run((tx) => {
+      t.statements = [];
+      return work({ run: (cypher, params = {}) => (t.statements.push({ cypher, params }), tx.run(cypher, params)) });
+    }).then(
+      (v) => ((t.end = performance.now()), sink(t), v),
+      (e: unknown) => {
+        t.end = performance.now();
+        t.ok = false;
+        sink(t);
+        throw e;
+      },
+    );
+  };
+  const read = wrap('READ');
+  return {
+    read,
+    write: wrap('WRITE'),
+    query: (cypher, params) => read((tx) => tx.run(cypher, params)),
+    schema: (c) => inner.schema(c),
+    explain: (c, p) => inner.explain(c, p),
+    onQuery: (l) => inner.onQuery(l),
+    close: () => inner.close(),
+  };
+}
