@@ -1,4 +1,4 @@
-import { itemCounts, type Csr } from '../evaluation/interactions';
+import { friendsWhoBought, itemCounts, type Csr } from '../evaluation/interactions';
 import type { Scorer } from '../evaluation/ranking-metrics';
 
 /**
@@ -20,16 +20,13 @@ export function socialScorer(train: Csr, social: Csr): Scorer {
   let maxPop = 0;
   for (let j = 0; j < numItems; j++) if (pop[j] > maxPop) maxPop = pop[j];
   const prior = Float32Array.from(pop, (p) => p / (maxPop + 1));
+  const counts = friendsWhoBought(train, social);
   return (users, out) => {
     const scores = out ?? new Float32Array(users.length * numItems);
     for (let b = 0; b < users.length; b++) {
-      const u = users[b];
       const base = b * numItems;
       scores.set(prior, base);
-      for (let e = social.offsets[u]; e < social.offsets[u + 1]; e++) {
-        const f = social.items[e];
-        for (let a = train.offsets[f]; a < train.offsets[f + 1]; a++) scores[base + train.items[a]] += 1;
-      }
+      counts(users[b], (j, n) => (scores[base + j] += n));
     }
     return scores;
   };

@@ -1,4 +1,4 @@
-import type { Csr } from './interactions';
+import { friendsWhoBought, type Csr } from './interactions';
 import { evaluateRanking, type RankingReport, type Scorer } from './ranking-metrics';
 
 /**
@@ -18,28 +18,13 @@ export function socialBlendScorer(base: Scorer, train: Csr, social: Csr, beta: n
   if (!(beta >= 0)) throw new RangeError(`beta must be ≥ 0, got ${String(beta)}`);
   const numItems = train.numItems;
   const lift = Float32Array.from({ length: 64 }, (_, n) => beta * Math.log1p(n));
+  const counts = friendsWhoBought(train, social);
   return (users, out) => {
     const scores = base(users, out);
     if (beta === 0) return scores;
-    const count = new Int32Array(numItems);
-    const touched: number[] = [];
     for (let b = 0; b < users.length; b++) {
-      const u = users[b]!;
-      for (let e = social.offsets[u]!; e < social.offsets[u + 1]!; e++) {
-        const f = social.items[e]!;
-        for (let a = train.offsets[f]!; a < train.offsets[f + 1]!; a++) {
-          const j = train.items[a]!;
-          if (count[j] === 0) touched.push(j);
-          count[j]!++;
-        }
-      }
       const row = b * numItems;
-      for (const j of touched) {
-        const n = count[j]!;
-        scores[row + j]! += n < lift.length ? lift[n]! : beta * Math.log1p(n);
-        count[j] = 0;
-      }
-      touched.length = 0;
+      counts(users[b]!, (j, n) => (scores[row + j]! += n < lift.length ? lift[n]! : beta * Math.log1p(n)));
     }
     return scores;
   };

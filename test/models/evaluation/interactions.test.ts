@@ -1,4 +1,5 @@
-import { assertCsr, coldStartUsers, csrFromPairs, degree, itemCounts, nnz, nonEmptyRows, row, transpose } from '../../../graph-models/evaluation/interactions';
+import fc from 'fast-check';
+import { assertCsr, coldStartUsers, csrFromPairs, degree, friendsWhoBought, itemCounts, nnz, nonEmptyRows, row, transpose } from '../../../graph-models/evaluation/interactions';
 
 const i32 = (xs: number[]) => Int32Array.from(xs);
 
@@ -34,3 +35,24 @@ describe('csrFromPairs', () => {
   });
 });
 
+
+describe('friendsWhoBought', () => {
+  it('counts, per item, the friends who have it, for any graph, and leaves its scratch clean between users', () => {
+    const pairs = (rows: number, cols: number) => fc.uniqueArray(fc.tuple(fc.nat(rows - 1), fc.nat(cols - 1)), { selector: ([a, b]) => `${a},${b}`, maxLength: 40 });
+    fc.assert(
+      fc.property(pairs(6, 5), pairs(6, 6), (bought, friends) => {
+        const csr = (ps: [number, number][], cols: number) => csrFromPairs(6, cols, Int32Array.from(ps, (p) => p[0]), Int32Array.from(ps, (p) => p[1]));
+        const train = csr(bought, 5);
+        const social = csr(friends, 6);
+        const counts = friendsWhoBought(train, social);
+        for (const u of [0, 1, 2, 3, 4, 5, 0]) {
+          const got = new Map<number, number>();
+          counts(u, (j, n) => got.set(j, n));
+          const want = new Map<number, number>();
+          for (const [a, f] of friends) if (a === u) for (const [b, j] of bought) if (b === f) want.set(j, (want.get(j) ?? 0) + 1);
+          expect(new Map([...got].sort())).toEqual(new Map([...want].sort()));
+        }
+      }),
+    );
+  });
+});
