@@ -3,7 +3,7 @@ import type { Clock } from '../clock/clock';
 import { BadInputError, NotFoundError } from '../errors/errors';
 import type { GraphClient } from '../graph/graph-client';
 import type { ItemRecord } from '../graph/records';
-import { candidateItems, friendsWithItemState, squadMembers, userRetrievalContext, userRetrievalContexts, type UserRetrievalContext } from '../graph/queries/retrieval';
+import { candidateItems, friendsWhoBought, friendsWithItemState, squadMembers, userRetrievalContext, userRetrievalContexts, type UserRetrievalContext } from '../graph/queries/retrieval';
 import { mergeCandidates, type Candidate, type CandidateSource, type SourcedItem } from '../retrieval/candidate';
 import { ineligibility, type ItemFilters } from '../retrieval/eligibility';
 import type { CandidateRetriever } from '../retrieval/retriever';
@@ -181,12 +181,22 @@ export class RecommendationService {
 
   /**
    * Ranks the merged candidates by cosine to `query`, plus, on the personal lists (HOME
-   * and friends' picks), the social lift β·ln(1 + friends who bought the item).
+   * and friends' picks), the social lift β·ln(1 + friends who bought the item). There the
+   * friends are counted in full for every candidate (the social candidates see only each
+   * friend's latest purchases), so the served lift is the one β was chosen for offline,
+   * and the "friends own this" reason gives the same count.
    */
   private async finish(dataset: string, viewer: string, surface: RecommendationList['surface'], ctx: UserRetrievalContext, query: number[] | null, lists: SourcedItem[][], controls: ListControls, friends: FriendSuggestion[], anchor?: ItemRecord): Promise<RecommendationList> {
-    const socialBeta = surface === 'HOME' || surface === 'FRIENDS' ? this.mix(ctx).socialBeta : 0;
+    const personal = surface === 'HOME' || surface === 'FRIENDS';
+    const socialBeta = personal ? this.mix(ctx).socialBeta : 0;
+    const candidates = mergeCandidates(lists);
+    const counted = personal
+      ? friendsWhoBought(this.deps.graph, { dataset, userId: viewer, items: candidates.map((c) => c.itemId) }).then((byItem) => {
+          for (const c of candidates) c.friendsBought = byItem.get(c.itemId) ?? [];
+        })
+      : undefined;
     const score = (emb: number[] | null, _item: ItemRecord, c: Candidate) => (query && emb ? dot(query, emb) + socialLift(socialBeta, c.friendsBought.length) : null);
-    const list = await this.rank(dataset, viewer, surface, ctx, mergeCandidates(lists), controls, score, anchor ? { anchorName: anchor.name } : {});
+    const list = await this.rank(dataset, viewer, surface, ctx, candidates, controls, score, { ...(anchor ? { anchorName: anchor.name } : {}), ...(counted ? { ready: counted } : {}) });
     return { ...list, friends };
   }
 
@@ -202,11 +212,17 @@ export class RecommendationService {
     candidates: Candidate[],
     controls: ListControls,
     scoreOf: (embedding: number[] | null, item: ItemRecord, candidate: Candidate) => number | null,
-    names: { groupName?: string; anchorName?: string } = {},
+    o: {
+      groupName?: string;
+      anchorName?: string;
+      /** Work on `candidates` that must finish before scoring (run alongside the item details read). */
+      ready?: Promise<void>;
+    } = {},
     /** `<model>/<version>` of a head that scored on top of the embeddings (the squad head); null: the encoder's cosine. */
     scoredBy: string | null = null,
   ): Promise<RecommendationList> {
-    const details = await candidateItems(this.deps.graph, dataset, candidates.map((c) => c.itemId));
+    const [details] = await Promise.all([candidateItems(this.deps.graph, dataset, candidates.map((c) => c.itemId)), o.ready]);
+    const names = { ...(o.groupName ? { groupName: o.groupName } : {}), ...(o.anchorName ? { anchorName: o.anchorName } : {}) };
     const elig = { now: this.deps.clock.now(), owned: ctx.owned, dismissed: ctx.dismissed, exclude: new Set(controls.exclude), filters: controls.filters };
     const scored: (ScoredCandidate & { version: string | null })[] = [];
     for (const c of candidates) {

@@ -106,9 +106,34 @@ export async function socialCandidates(graph: GraphClient, o: { dataset: string;
   return rows.map((r) => ({
     itemId: String(r.item),
     kind: r.kind as SocialCandidateRow['kind'],
-    friends: (r.friends as Row[]).map((f) => ({ id: String(f.id), name: String(f.name ?? f.id), shares: f.shares !== false })),
+    friends: socialFriends(r.friends),
   }));
 }
+
+/**
+ * For each of `items`, every unblocked friend of the user who bought it. The social
+ * candidates above read each friend's latest purchases only and keep the top items; the
+ * social lift and its "friends own this" reason count all of them, as the lift's β was
+ * chosen offline (graph-models/evaluation/social-blend.ts). Cost: the friends' purchase
+ * lists, filtered to the given items.
+ */
+export const FRIENDS_WHO_BOUGHT = defineQuery(
+  'friendsWhoBought',
+  `MATCH (u:User {dataset: $ds, id: $id}) USING INDEX u:User(dataset, id)
+   MATCH (u)-[f:FRIEND]-(fr:User) WHERE NOT coalesce(f.blocked, false)
+   MATCH (fr)-[:PURCHASED]->(i:Item) WHERE i.id IN $items
+   RETURN i.id AS item, collect(DISTINCT {id: fr.id, name: fr.name, shares: coalesce(fr.shareActivity, true)}) AS friends`,
+  { ds: 'demo', id: 'u1', items: ['i1'] },
+);
+
+export async function friendsWhoBought(graph: GraphClient, o: { dataset: string; userId: string; items: readonly string[] }): Promise<Map<string, SocialCandidateRow['friends']>> {
+  if (o.items.length === 0) return new Map();
+  const rows = await graph.query(FRIENDS_WHO_BOUGHT.cypher, { ds: o.dataset, id: o.userId, items: o.items });
+  return new Map(rows.map((r) => [String(r.item), socialFriends(r.friends)]));
+}
+
+const socialFriends = (list: unknown): SocialCandidateRow['friends'] =>
+  (list as Row[]).map((f) => ({ id: String(f.id), name: String(f.name ?? f.id), shares: f.shares !== false }));
 
 /** Items recently bought by members of the user's guilds: a capped sample of members per guild. */
 export const GUILD_CANDIDATES = defineQuery(
