@@ -9,9 +9,12 @@ import type { Logger } from '../../logging/logger';
 import type { RefreshResult } from '../embedding-refresher';
 import type { CloseRequest, RefreshReply, RefreshRequest, RefreshWorkerInit, WorkerFailure } from './protocol';
 
+/** The worker's entry module (its composition root). */
+const WORKER_MAIN = path.join(__dirname, 'worker-main.ts');
+
 /** Worker threads do not inherit the main thread's TypeScript hook: the worker registers it first. */
-const BOOTSTRAP = `require(${JSON.stringify(path.join(PROJECT_ROOT, 'scripts', 'register-ts.js'))});
-require(${JSON.stringify(path.join(__dirname, 'worker-main.ts'))});`;
+const bootstrap = (entry: string) => `require(${JSON.stringify(path.join(PROJECT_ROOT, 'scripts', 'register-ts.js'))});
+require(${JSON.stringify(entry)});`;
 
 /** How long `dispose()` lets the worker close its driver before terminating it. */
 const CLOSE_GRACE_MS = 5_000;
@@ -52,6 +55,8 @@ export class RefreshWorker {
        * benchmark attributes them to the request whose write queued the refresh).
        */
       onTransactions?: (txs: RecordedTransaction[]) => void;
+      /** The module the worker runs; default worker-main.ts (tests substitute one that misbehaves). */
+      entry?: string;
     },
   ) {}
 
@@ -97,7 +102,7 @@ export class RefreshWorker {
   }
 
   private start(): Worker {
-    const w = new Worker(BOOTSTRAP, { eval: true, workerData: { ...this.deps.init, recordTransactions: this.deps.onTransactions !== undefined } satisfies RefreshWorkerInit });
+    const w = new Worker(bootstrap(this.deps.entry ?? WORKER_MAIN), { eval: true, workerData: { ...this.deps.init, recordTransactions: this.deps.onTransactions !== undefined } satisfies RefreshWorkerInit });
     w.unref();
     w.on('message', (reply: RefreshReply) => {
       const call = this.calls.get(reply.id);
