@@ -4,6 +4,7 @@ import { trueAffinity } from '../../src/world/oracle';
 import { DEFAULT_PURCHASE_MODEL } from '../../src/world/purchases';
 import type { HeteroGraph } from '../../src/features/hetero-graph';
 import type { Scorer } from './ranking-metrics';
+import { friendPurchasesWithin, socialBlendScorer } from './social-blend';
 
 /**
  * The planted-truth ceiling on a synthetic world: items ranked by the utility the
@@ -41,31 +42,6 @@ export async function socialOracleScorer(
   const gamma = o.gamma ?? DEFAULT_PURCHASE_MODEL.socialGamma;
   const windowDays = o.windowDays ?? DEFAULT_PURCHASE_MODEL.socialWindowDays;
   const base = await oracleScorer(truthFile, g.nodes.user.ids, g.nodes.item.ids);
-  const friend = g.relations.friend;
-  const bought = g.relations.purchased;
-  if (!base || !friend || !bought) return base;
-  const from = o.t - windowDays * 86_400_000;
-  const n = g.nodes.item.ids.length;
-  return (users, out) => {
-    const scores = base(users, out);
-    const count = new Map<number, number>();
-    users.forEach((u, r) => {
-      count.clear();
-      for (let e = friend.offsets[u]!; e < friend.offsets[u + 1]!; e++) {
-        if (friend.time[e]! > o.t) continue;
-        const f = friend.targets[e]!;
-        const seen = new Set<number>();
-        for (let p = bought.offsets[f]!; p < bought.offsets[f + 1]!; p++) {
-          const at = bought.time[p]!;
-          const item = bought.targets[p]!;
-          if (at > from && at <= o.t && !seen.has(item)) {
-            seen.add(item);
-            count.set(item, (count.get(item) ?? 0) + 1);
-          }
-        }
-      }
-      for (const [item, c] of count) scores[r * n + item]! += gamma * Math.log1p(c);
-    });
-    return scores;
-  };
+  if (!base || !g.relations.friend || !g.relations.purchased) return base;
+  return socialBlendScorer(base, friendPurchasesWithin(g, { t: o.t, windowDays }), gamma, g.nodes.item.ids.length);
 }

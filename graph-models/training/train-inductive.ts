@@ -2,7 +2,7 @@ import { graphAsOf, type HeteroGraph } from '../../src/features/hetero-graph';
 import type { InteractionSplit } from '../../src/features/splits';
 import type { BaselineRow } from '../baselines/report';
 import { dotProductScorer } from '../evaluation/embedding-scorer';
-import { coldStartUsers, type Csr } from '../evaluation/interactions';
+import { coldStartUsers, csrFromPairs, friendsWhoBought, type Csr } from '../evaluation/interactions';
 import { oracleScorer, socialOracleScorer } from '../evaluation/oracle';
 import { PUBLISHED, type PublishedFigure } from '../evaluation/published';
 import { evaluateRanking, type RankingReport } from '../evaluation/ranking-metrics';
@@ -14,7 +14,7 @@ import { embedNodes, sageTrainable, type SageTrainOptions } from './sage-trainab
 import { splitCsrs } from './train-collaborative';
 import { coldItemMask, maskedScorer, restrictToItems } from '../evaluation/cold-start';
 import { linkAuc } from '../evaluation/link-auc';
-import { selectSocialBeta, socialBlendScorer, type SocialBetaSelection } from '../evaluation/social-blend';
+import { friendPurchasesWithin, selectSocialLift, socialBlendScorer, SOCIAL_WINDOWS, type SocialLiftSelection } from '../evaluation/social-blend';
 import { mostPopularScorer } from '../baselines/most-popular';
 import { nextItemBaselines } from '../baselines/next-item';
 import { evaluateNextPurchase, nextPurchaseEvents, queryScorer, selectCartItemWeight, type CartWeightSelection, type NextPurchaseMetrics } from '../evaluation/next-purchase';
@@ -70,11 +70,14 @@ export interface InductiveReport {
   } | null;
   baselines: BaselineRow[];
   /**
-   * The served score of HOME and friends' picks: cosine + β·ln(1 + friends who bought),
-   * β chosen on validation (embeddings without the validation edges, friends' purchases
-   * from train only), then test read once; null without a friendship graph.
+   * The served score of HOME and friends' picks: cosine + β·ln(1 + friends who bought,
+   * within a window), then test read once; null without a friendship graph. On a time
+   * split β and the window are chosen on the purchases of the CART_VALIDATION_DAYS before
+   * the split point, with embeddings and friends' purchases as of that period's start
+   * (`validFrom`); otherwise β alone, on the validation pairs (embeddings without them,
+   * friends' purchases from train only, no window).
    */
-  socialBlend: { selection: SocialBetaSelection; test: RankingReport } | null;
+  socialBlend: { validFrom: number | null; selection: SocialLiftSelection; test: RankingReport } | null;
   oracle: RankingReport | null;
   /** The oracle plus the generator's social influence of friends' purchases up to the split (synthetic worlds with a time split). */
   oracleSocial: RankingReport | null;
@@ -107,7 +110,6 @@ export async function trainInductive(split: InteractionSplit, g: HeteroGraph, o:
   const itemEmb = embedNodes(encoder, full, 'item', o.fanouts);
   const scorer = dotProductScorer(userEmb, itemEmb, o.outDim);
   const test = evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20] });
-  const socialBlend = c.social ? blendOnSplit(c, c.social, encoder, inputs, o, scorer) : null;
   const cold = evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20], subset: coldStartUsers(c.trainAll, 5) });
   const coldMask = coldItemMask(c.trainAll);
   const coldTest = restrictToItems(c.test, coldMask);
@@ -121,7 +123,11 @@ export async function trainInductive(split: InteractionSplit, g: HeteroGraph, o:
     userEmb, dim: o.outDim, pairs: { src: testGifts.senders, dst: testGifts.recipients }, seed: o.seed,
     candidates: (u) => friendRel.targets.subarray(friendRel.offsets[u]!, friendRel.offsets[u + 1]!),
   });
-  const nextPurchase = split.splitAt === null ? null : nextPurchaseRows(g, c.trainAll, userEmb, itemEmb, o.outDim, split.splitAt, selectCart(g, split.fullTrainGraph, encoder, o.fanouts, o.outDim, split.splitAt));
+  const validStart = split.splitAt === null ? null : embeddingsAtValidationStart(split.fullTrainGraph, encoder, o.fanouts, split.splitAt);
+  const nextPurchase = validStart === null ? null : nextPurchaseRows(g, c.trainAll, userEmb, itemEmb, o.outDim, split.splitAt!, selectCart(g, validStart, o.outDim, split.splitAt!));
+  const socialBlend = !c.social ? null : validStart === null
+    ? blendOnValidationPairs(c, c.social, encoder, inputs, o, scorer)
+    : blendOnValidationPeriod(c, split.fullTrainGraph, validStart, o.outDim, split.splitAt!, scorer);
   const baselines = baselinesOnSplit(c, o.baselines, o.seed);
   const oracle = o.truthFile ? await oracleScorer(o.truthFile, g.nodes.user.ids, g.nodes.item.ids) : null;
   // Friends' purchases up to the split, from the training graph (what a ranking at the split may know).
@@ -144,22 +150,84 @@ export async function trainInductive(split: InteractionSplit, g: HeteroGraph, o:
   return { report, encoder, dispose };
 }
 
-/** The social lift's β on validation, then the blend on test (see InductiveReport.socialBlend). */
-function blendOnSplit(c: { train: Csr; valid: Csr; trainAll: Csr; test: Csr }, social: Csr, encoder: SageEncoder, trainInputs: ReturnType<typeof sageInputs>, o: InductiveOptions, testBase: ReturnType<typeof dotProductScorer>): InductiveReport['socialBlend'] {
+/** Embeddings as of the start of the validation period before the split point (CART's weight and the social lift are chosen there). */
+interface ValidationStart {
+  validFrom: number;
+  userEmb: Float32Array;
+  itemEmb: Float32Array;
+}
+
+function embeddingsAtValidationStart(fullTrainGraph: HeteroGraph, encoder: SageEncoder, fanouts: number[], splitAt: number): ValidationStart {
+  const validFrom = splitAt - CART_VALIDATION_DAYS * 86_400_000;
+  const atStart = sageInputs(graphAsOf(fullTrainGraph, validFrom), validFrom);
+  return { validFrom, userEmb: embedNodes(encoder, atStart, 'user', fanouts), itemEmb: embedNodes(encoder, atStart, 'item', fanouts) };
+}
+
+/**
+ * The social lift on a time split: (window, β) chosen on the purchases in (validFrom,
+ * splitAt], ranked with embeddings and friends' purchases as of validFrom (items bought
+ * before validFrom excluded, as train is on test); then test with friends' purchases as
+ * of the split point.
+ */
+function blendOnValidationPeriod(c: { trainAll: Csr; test: Csr }, fullTrainGraph: HeteroGraph, v: ValidationStart, dim: number, splitAt: number, testBase: ReturnType<typeof dotProductScorer>): InductiveReport['socialBlend'] {
+  const numItems = fullTrainGraph.nodes.item.ids.length;
+  const { before, during } = purchasesAround(fullTrainGraph, v.validFrom, splitAt);
+  const selection = selectSocialLift({
+    base: dotProductScorer(v.userEmb, v.itemEmb, dim), train: before, valid: during, numItems,
+    counters: SOCIAL_WINDOWS.map((windowDays) => ({ windowDays, counts: friendPurchasesWithin(fullTrainGraph, { t: v.validFrom, windowDays }) })),
+  });
+  const counts = friendPurchasesWithin(fullTrainGraph, { t: splitAt, windowDays: selection.selected.windowDays });
+  const test = evaluateRanking({ train: c.trainAll, test: c.test, scorer: socialBlendScorer(testBase, counts, selection.selected.beta, numItems), ks: [10, 20] });
+  return { validFrom: v.validFrom, selection, test };
+}
+
+/** The social lift without purchase times (a published split): β alone on the validation pairs, friends' purchases from train. */
+function blendOnValidationPairs(c: { train: Csr; valid: Csr; trainAll: Csr; test: Csr }, social: Csr, encoder: SageEncoder, trainInputs: ReturnType<typeof sageInputs>, o: InductiveOptions, testBase: ReturnType<typeof dotProductScorer>): InductiveReport['socialBlend'] {
   const validBase = dotProductScorer(embedNodes(encoder, trainInputs, 'user', o.fanouts), embedNodes(encoder, trainInputs, 'item', o.fanouts), o.outDim);
-  const selection = selectSocialBeta({ base: validBase, train: c.train, valid: c.valid, social });
-  const test = evaluateRanking({ train: c.trainAll, test: c.test, scorer: socialBlendScorer(testBase, c.trainAll, social, selection.selected), ks: [10, 20] });
-  return { selection, test };
+  const numItems = c.train.numItems;
+  const selection = selectSocialLift({ base: validBase, train: c.train, valid: c.valid, numItems, counters: [{ windowDays: null, counts: friendsWhoBought(c.train, social) }] });
+  const test = evaluateRanking({ train: c.trainAll, test: c.test, scorer: socialBlendScorer(testBase, friendsWhoBought(c.trainAll, social), selection.selected.beta, numItems), ks: [10, 20] });
+  return { validFrom: null, selection, test };
+}
+
+/** Users' purchases at or before `t`, and those in (t, until] of items they had not bought by t, as [users x items] Csrs. */
+function purchasesAround(g: HeteroGraph, t: number, until: number): { before: Csr; during: Csr } {
+  const p = g.relations.purchased!;
+  const numUsers = g.nodes.user.ids.length;
+  const numItems = g.nodes.item.ids.length;
+  const pairs = (keep: (at: number) => boolean) => {
+    const us: number[] = [];
+    const is: number[] = [];
+    for (let u = 0; u < numUsers; u++) {
+      for (let e = p.offsets[u]!; e < p.offsets[u + 1]!; e++) {
+        if (keep(p.time[e]!)) {
+          us.push(u);
+          is.push(p.targets[e]!);
+        }
+      }
+    }
+    return csrFromPairs(numUsers, numItems, Int32Array.from(us), Int32Array.from(is));
+  };
+  const before = pairs((at) => !(at > t));
+  const after = pairs((at) => at > t && at <= until);
+  const us: number[] = [];
+  const is: number[] = [];
+  for (let u = 0; u < numUsers; u++) {
+    const had = new Set(before.items.subarray(before.offsets[u]!, before.offsets[u + 1]!));
+    for (let k = after.offsets[u]!; k < after.offsets[u + 1]!; k++) {
+      if (!had.has(after.items[k]!)) {
+        us.push(u);
+        is.push(after.items[k]!);
+      }
+    }
+  }
+  return { before, during: csrFromPairs(numUsers, numItems, Int32Array.from(us), Int32Array.from(is)) };
 }
 
 /** CART's item weight on the validation period: embeddings as of its start, its next purchases as events. */
-function selectCart(g: HeteroGraph, fullTrainGraph: HeteroGraph, encoder: SageEncoder, fanouts: number[], dim: number, splitAt: number): NonNullable<InductiveReport['nextPurchase']>['cart'] {
-  const validFrom = splitAt - CART_VALIDATION_DAYS * 86_400_000;
-  const atStart = sageInputs(graphAsOf(fullTrainGraph, validFrom), validFrom);
-  const userEmb = embedNodes(encoder, atStart, 'user', fanouts);
-  const itemEmb = embedNodes(encoder, atStart, 'item', fanouts);
-  const events = nextPurchaseEvents(g.relations.purchased!, { from: validFrom, to: splitAt, windowMs: NEXT_PURCHASE_WINDOW_DAYS * 86_400_000 });
-  return { validFrom, validTo: splitAt, selection: selectCartItemWeight(events, userEmb, itemEmb, dim, g.nodes.item.ids.length) };
+function selectCart(g: HeteroGraph, v: ValidationStart, dim: number, splitAt: number): NonNullable<InductiveReport['nextPurchase']>['cart'] {
+  const events = nextPurchaseEvents(g.relations.purchased!, { from: v.validFrom, to: splitAt, windowMs: NEXT_PURCHASE_WINDOW_DAYS * 86_400_000 });
+  return { validFrom: v.validFrom, validTo: splitAt, selection: selectCartItemWeight(events, v.userEmb, v.itemEmb, dim, g.nodes.item.ids.length) };
 }
 
 /** The next-purchase rows: the surfaces' queries and the item-to-item baselines on the same events. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { clockFromConfig } from '../clock/clock';
 import { loadConfig, PROJECT_ROOT } from '../config/config';
 import { ARTIFACTS_DIR } from '../embeddings/artifact-store';
-import { CART_ITEM_WEIGHT_KEY, SOCIAL_BETA_KEY } from '../embeddings/manifest';
+import { CART_ITEM_WEIGHT_KEY, SOCIAL_BETA_KEY, SOCIAL_WINDOW_KEY } from '../embeddings/manifest';
 import { BadInputError } from '../errors/errors';
 import { FEATURE_SCHEMA } from '../features/node-features';
 import { loadHeteroGraph } from '../features/load-graph';
@@ -112,10 +112,14 @@ runCli(async () => {
       test = r.report.test;
       report = r.report;
       // The serving mix as chosen on validation (CART's item weight, the social lift's β): serving reads it (servingMixOf).
-      hyper = { fanouts, batchSize, lr, temperature, friendWeight: 0.5, giftWeight, hiddenDim: dim, ...(r.report.nextPurchase ? { [CART_ITEM_WEIGHT_KEY]: r.report.nextPurchase.cart.selection.selected } : {}), ...(r.report.socialBlend ? { [SOCIAL_BETA_KEY]: r.report.socialBlend.selection.selected } : {}) };
+      hyper = { fanouts, batchSize, lr, temperature, friendWeight: 0.5, giftWeight, hiddenDim: dim, ...(r.report.nextPurchase ? { [CART_ITEM_WEIGHT_KEY]: r.report.nextPurchase.cart.selection.selected } : {}), ...(r.report.socialBlend ? { [SOCIAL_BETA_KEY]: r.report.socialBlend.selection.selected.beta, [SOCIAL_WINDOW_KEY]: r.report.socialBlend.selection.selected.windowDays } : {}) };
       extraMd = `\nCold-start items (${r.report.coldStartItems.items} items without a training interaction; their test pairs ranked among them only): sage R@20 ${r.report.coldStartItems.model.recall[20]!.toFixed(4)} / N@20 ${r.report.coldStartItems.model.ndcg[20]!.toFixed(4)} vs most-popular ${r.report.coldStartItems.mostPopular.recall[20]!.toFixed(4)} / ${r.report.coldStartItems.mostPopular.ndcg[20]!.toFixed(4)} over ${r.report.coldStartItems.model.users} users.\n\nGift links after the split (${r.report.gifts.test} gifts; ${r.report.gifts.train} trained on, weight ${giftWeight}): AUC of z_sender·z_recipient against a friend not gifted ${r.report.gifts.auc === null ? 'n/a' : r.report.gifts.auc.toFixed(4)}.\n`;
       const sb = r.report.socialBlend;
-      if (sb) extraMd += `\nSocial lift β (served score = cosine + β·ln(1 + friends who bought)) on validation: ${sb.selection.rows.map((x) => `β ${x.beta}: R@20 ${x.valid.recall[20]!.toFixed(4)} / N@20 ${x.valid.ndcg[20]!.toFixed(4)}`).join('; ')}; selected β = ${sb.selection.selected}.\n`;
+      if (sb) {
+        const w = (d: number | null) => (d === null ? 'all' : `${d} d`);
+        const where = sb.validFrom === null ? 'the validation pairs' : `the purchases of ${new Date(sb.validFrom).toISOString().slice(0, 10)} to the split point (embeddings and friends' purchases as of the first day)`;
+        extraMd += `\nSocial lift (served score = cosine + β·ln(1 + friends who bought within the window)) on ${where}, R@20 / N@20 by window and β: ${sb.selection.rows.map((x) => `${w(x.windowDays)}, β ${x.beta}: ${x.valid.recall[20]!.toFixed(4)} / ${x.valid.ndcg[20]!.toFixed(4)}`).join('; ')}; selected β = ${sb.selection.selected.beta}, window ${w(sb.selection.selected.windowDays)}.\n`;
+      }
       const np = r.report.nextPurchase;
       if (np) {
         const f4 = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(4));
@@ -125,7 +129,7 @@ runCli(async () => {
       }
       table = formatTable([
         rowFromRanking('sage encoder (ours, validation-selected)', r.report.test, `best epoch ${r.report.fit.bestEpoch} of ${r.report.fit.epochs}, ${r.report.fit.stopped}`),
-        ...(r.report.socialBlend ? [rowFromRanking(`sage + social lift β·ln(1 + friends who bought), as HOME serves it (β ${r.report.socialBlend.selection.selected} chosen on validation)`, r.report.socialBlend.test)] : []),
+        ...(r.report.socialBlend ? [rowFromRanking(`sage + social lift β·ln(1 + friends who bought${r.report.socialBlend.selection.selected.windowDays === null ? '' : ` in the last ${r.report.socialBlend.selection.selected.windowDays} days`}), as HOME serves it (β ${r.report.socialBlend.selection.selected.beta}${r.report.socialBlend.selection.selected.windowDays === null ? '' : ' and the window'} chosen on validation)`, r.report.socialBlend.test)] : []),
         rowFromRanking('sage — cold-start users (≤5 train items)', r.report.coldStartUsers),
         ...r.report.baselines.map(rowFromBaseline),
         ...(r.report.oracle ? [rowFromRanking('planted-truth oracle: utility U (ceiling without social influence)', r.report.oracle)] : []),

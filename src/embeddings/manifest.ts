@@ -42,18 +42,22 @@ export function parseManifest(raw: unknown, where: string): Manifest {
  * The serving encoder's hyperparameters that set how its embeddings are served, chosen on
  * validation by its training run: CART's query mix (q = ẑ_user + w·ẑ_cart,
  * graph-models/evaluation/next-purchase.ts) and the social lift of the personal lists
- * (score = cosine + β·ln(1 + friends who bought), graph-models/evaluation/social-blend.ts).
+ * (score = cosine + β·ln(1 + friends who bought within the window),
+ * graph-models/evaluation/social-blend.ts).
  */
 export const CART_ITEM_WEIGHT_KEY = 'cartItemWeight';
 export const SOCIAL_BETA_KEY = 'socialBeta';
+export const SOCIAL_WINDOW_KEY = 'socialWindowDays';
 
 export interface ServingMix {
   cartItemWeight: number;
   socialBeta: number;
+  /** Friends' purchases of the last this many days count toward the lift; null: all of them. */
+  socialWindowDays: number | null;
 }
 
 /** What was served before the selections existed: the equal mean of cart and user, no social lift. */
-export const DEFAULT_SERVING_MIX: Readonly<ServingMix> = { cartItemWeight: 1, socialBeta: 0 };
+export const DEFAULT_SERVING_MIX: Readonly<ServingMix> = { cartItemWeight: 1, socialBeta: 0, socialWindowDays: null };
 
 /** The serving mix of an artifact; DEFAULT_SERVING_MIX's values for one trained before a selection existed. */
 export function servingMixOf(m: Manifest): ServingMix {
@@ -61,5 +65,10 @@ export function servingMixOf(m: Manifest): ServingMix {
     const v = m.hyperparameters[key];
     return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fallback;
   };
-  return { cartItemWeight: num(CART_ITEM_WEIGHT_KEY, DEFAULT_SERVING_MIX.cartItemWeight), socialBeta: num(SOCIAL_BETA_KEY, DEFAULT_SERVING_MIX.socialBeta) };
+  const window = m.hyperparameters[SOCIAL_WINDOW_KEY];
+  return {
+    cartItemWeight: num(CART_ITEM_WEIGHT_KEY, DEFAULT_SERVING_MIX.cartItemWeight),
+    socialBeta: num(SOCIAL_BETA_KEY, DEFAULT_SERVING_MIX.socialBeta),
+    socialWindowDays: typeof window === 'number' && Number.isFinite(window) && window > 0 ? window : DEFAULT_SERVING_MIX.socialWindowDays,
+  };
 }

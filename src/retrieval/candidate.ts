@@ -30,6 +30,8 @@ export interface Candidate {
   friendsBought: SocialFriend[];
   /** Friends who wishlisted it (FRIEND_WISHLIST). */
   friendsWished: SocialFriend[];
+  /** Of the friends who bought it, those within the social lift's window (personal lists; absent: all of `friendsBought`). */
+  friendsRecent?: number;
 }
 
 export interface SourcedItem {

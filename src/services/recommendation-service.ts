@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Clock } from '../clock/clock';
+import { DAY_MS, type Clock } from '../clock/clock';
 import { BadInputError, NotFoundError } from '../errors/errors';
 import type { GraphClient } from '../graph/graph-client';
 import type { ItemRecord } from '../graph/records';
@@ -181,21 +181,28 @@ export class RecommendationService {
 
   /**
    * Ranks the merged candidates by cosine to `query`, plus, on the personal lists (HOME
-   * and friends' picks), the social lift β·ln(1 + friends who bought the item). There the
-   * friends are counted in full for every candidate (the social candidates see only each
-   * friend's latest purchases), so the served lift is the one β was chosen for offline,
-   * and the "friends own this" reason gives the same count.
+   * and friends' picks), the social lift β·ln(1 + friends who bought the item within the
+   * window). There the friends are counted in full for every candidate (the social
+   * candidates see only each friend's latest purchases), so the served lift is the one β
+   * and the window were chosen for offline, and the "friends own this" reason names and
+   * counts every friend who bought it.
    */
   private async finish(dataset: string, viewer: string, surface: RecommendationList['surface'], ctx: UserRetrievalContext, query: number[] | null, lists: SourcedItem[][], controls: ListControls, friends: FriendSuggestion[], anchor?: ItemRecord): Promise<RecommendationList> {
     const personal = surface === 'HOME' || surface === 'FRIENDS';
-    const socialBeta = personal ? this.mix(ctx).socialBeta : 0;
+    const mix = this.mix(ctx);
+    const socialBeta = personal ? mix.socialBeta : 0;
     const candidates = mergeCandidates(lists);
+    const since = mix.socialWindowDays === null ? null : this.deps.clock.now() - mix.socialWindowDays * DAY_MS;
     const counted = personal
-      ? friendsWhoBought(this.deps.graph, { dataset, userId: viewer, items: candidates.map((c) => c.itemId) }).then((byItem) => {
-          for (const c of candidates) c.friendsBought = byItem.get(c.itemId) ?? [];
+      ? friendsWhoBought(this.deps.graph, { dataset, userId: viewer, items: candidates.map((c) => c.itemId), since }).then((byItem) => {
+          for (const c of candidates) {
+            const b = byItem.get(c.itemId);
+            c.friendsBought = b?.friends ?? [];
+            c.friendsRecent = b?.recent ?? 0;
+          }
         })
       : undefined;
-    const score = (emb: number[] | null, _item: ItemRecord, c: Candidate) => (query && emb ? dot(query, emb) + socialLift(socialBeta, c.friendsBought.length) : null);
+    const score = (emb: number[] | null, _item: ItemRecord, c: Candidate) => (query && emb ? dot(query, emb) + socialLift(socialBeta, c.friendsRecent ?? c.friendsBought.length) : null);
     const list = await this.rank(dataset, viewer, surface, ctx, candidates, controls, score, { ...(anchor ? { anchorName: anchor.name } : {}), ...(counted ? { ready: counted } : {}) });
     return { ...list, friends };
   }

@@ -84,19 +84,30 @@ describe('recommendations over HTTP, fresh after writes', () => {
     expect(scores).toEqual([...scores].sort((x, y) => y - x));
     expect(new Set(a.items.map((r) => r.recommendationId)).size).toBe(20);
     // The score is the encoder's cosine between the stored embeddings, plus the social lift
-    // β·ln(1 + friends who bought it) with the β the encoder's training chose (servingMixOf).
-    const beta = servingMixOf(store.get('sage', 'demo-v1')!.manifest).socialBeta;
+    // β·ln(1 + friends who bought it within the window) with the β and window the encoder's
+    // training chose (servingMixOf).
+    const mix = servingMixOf(store.get('sage', 'demo-v1')!.manifest);
     const ue = await embedding('User', u);
     const cosine = async (r: Rec) => dot(ue.e, (await embedding('Item', local(r.item.id))).e);
-    // How many friends bought it, from the FRIENDS_OWN reason ("Ana owns this", "Ana and 2 other friends own this", "3 of your friends own this").
+    const since = mix.socialWindowDays === null ? null : TEST_NOW - mix.socialWindowDays * 86_400_000;
+    const recentFriends = async (r: Rec): Promise<number> => Number((await graph.query(
+      `MATCH (:User {dataset: $ds, id: $u})-[f:FRIEND]-(fr:User)-[p:PURCHASED]->(:Item {dataset: $ds, id: $i}) WHERE NOT coalesce(f.blocked, false)
+       WITH fr, max(p.at) AS last WHERE $since IS NULL OR last > $since RETURN count(fr) AS n`,
+      { ds, u, i: local(r.item.id), since },
+    ))[0]!.n);
+    // How many friends bought it at all, from the FRIENDS_OWN reason ("Ana owns this", "Ana and 2 other friends own this", "3 of your friends own this").
     const friendsWhoBought = (r: Rec): number => {
       const t = r.reasons.find((x) => x.code === 'FRIENDS_OWN')?.text;
       if (!t) return 0;
       const m = /^(\d+) of your friends/.exec(t) ?? /and (\d+) other friend/.exec(t);
       return m ? Number(m[1]) + (t.startsWith(m[1]!) ? 0 : 1) : 1;
     };
-    expect(beta).toBeGreaterThan(0);
-    for (const r of a.items.slice(0, 5)) expect(r.score!).toBeCloseTo((await cosine(r)) + beta * Math.log1p(friendsWhoBought(r)), 5);
+    expect(mix.socialBeta).toBeGreaterThan(0);
+    for (const r of a.items.slice(0, 5)) {
+      const recent = await recentFriends(r);
+      expect(recent).toBeLessThanOrEqual(friendsWhoBought(r));
+      expect(r.score!).toBeCloseTo((await cosine(r)) + mix.socialBeta * Math.log1p(recent), 5);
+    }
     expect(a.items.some((r) => friendsWhoBought(r) > 0)).toBe(true);
   });
 

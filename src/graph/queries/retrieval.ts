@@ -111,25 +111,34 @@ export async function socialCandidates(graph: GraphClient, o: { dataset: string;
 }
 
 /**
- * For each of `items`, every unblocked friend of the user who bought it. The social
- * candidates above read each friend's latest purchases only and keep the top items; the
- * social lift and its "friends own this" reason count all of them, as the lift's β was
- * chosen offline (graph-models/evaluation/social-blend.ts). Cost: the friends' purchase
- * lists, filtered to the given items.
+ * For each of `items`, every unblocked friend of the user who bought it, and how many of
+ * them bought it after `since` (null: all of them). The social candidates above read each
+ * friend's latest purchases only and keep the top items; the social lift counts every
+ * friend within its window, as its β and window were chosen offline
+ * (graph-models/evaluation/social-blend.ts), and the "friends own this" reason names and
+ * counts them all. Cost: the friends' purchase lists, filtered to the given items.
  */
 export const FRIENDS_WHO_BOUGHT = defineQuery(
   'friendsWhoBought',
   `MATCH (u:User {dataset: $ds, id: $id}) USING INDEX u:User(dataset, id)
    MATCH (u)-[f:FRIEND]-(fr:User) WHERE NOT coalesce(f.blocked, false)
-   MATCH (fr)-[:PURCHASED]->(i:Item) WHERE i.id IN $items
-   RETURN i.id AS item, collect(DISTINCT {id: fr.id, name: fr.name, shares: coalesce(fr.shareActivity, true)}) AS friends`,
-  { ds: 'demo', id: 'u1', items: ['i1'] },
+   MATCH (fr)-[p:PURCHASED]->(i:Item) WHERE i.id IN $items
+   WITH i, fr, max(p.at) AS last
+   RETURN i.id AS item, collect({id: fr.id, name: fr.name, shares: coalesce(fr.shareActivity, true)}) AS friends,
+     count(CASE WHEN $since IS NULL OR last > $since THEN 1 END) AS recent`,
+  { ds: 'demo', id: 'u1', items: ['i1'], since: null },
 );
 
-export async function friendsWhoBought(graph: GraphClient, o: { dataset: string; userId: string; items: readonly string[] }): Promise<Map<string, SocialCandidateRow['friends']>> {
+export interface FriendsWhoBought {
+  friends: SocialCandidateRow['friends'];
+  /** Those who bought it after `since`. */
+  recent: number;
+}
+
+export async function friendsWhoBought(graph: GraphClient, o: { dataset: string; userId: string; items: readonly string[]; since: number | null }): Promise<Map<string, FriendsWhoBought>> {
   if (o.items.length === 0) return new Map();
-  const rows = await graph.query(FRIENDS_WHO_BOUGHT.cypher, { ds: o.dataset, id: o.userId, items: o.items });
-  return new Map(rows.map((r) => [String(r.item), socialFriends(r.friends)]));
+  const rows = await graph.query(FRIENDS_WHO_BOUGHT.cypher, { ds: o.dataset, id: o.userId, items: o.items, since: o.since });
+  return new Map(rows.map((r) => [String(r.item), { friends: socialFriends(r.friends), recent: Number(r.recent) }]));
 }
 
 const socialFriends = (list: unknown): SocialCandidateRow['friends'] =>

@@ -37,16 +37,26 @@ describe('friendsWhoBought (the social lift\'s count)', () => {
     const social = await socialCandidates(graph, { dataset: ds, userId: 'a', perFriend: 20, limit: 300 });
     expect(social.some((r) => r.itemId === 'i1')).toBe(false); // b's 24th-newest purchase: outside the window
 
-    const byItem = await friendsWhoBought(graph, { dataset: ds, userId: 'a', items: ['i1', 'i2', 'i25', 'i30'] });
-    const ids = (item: string) => (byItem.get(item) ?? []).map((f) => f.id).sort();
+    const byItem = await friendsWhoBought(graph, { dataset: ds, userId: 'a', items: ['i1', 'i2', 'i25', 'i30'], since: null });
+    const ids = (item: string) => (byItem.get(item)?.friends ?? []).map((f) => f.id).sort();
     expect(ids('i1')).toEqual(['b']); // c's purchase does not count: that friendship is blocked
     expect(ids('i2')).toEqual(['b', 'd']);
     expect(ids('i25')).toEqual(['b']);
     expect(byItem.has('i30')).toBe(false);
-    expect(byItem.get('i2')!.find((f) => f.id === 'd')!.shares).toBe(false); // counted, never named
+    expect(byItem.get('i2')!.friends.find((f) => f.id === 'd')!.shares).toBe(false); // counted, never named
+    expect([...byItem.values()].map((x) => x.recent)).toEqual([...byItem.values()].map((x) => x.friends.length));
+  });
+
+  it('counts as recent only the friends who bought after `since` (their latest purchase of it)', async () => {
+    // b bought i_k at k; d bought i2 at 2. Since 1.5: i1 (b at 1) is not recent, i2 (b and d at 2) is.
+    const byItem = await friendsWhoBought(graph, { dataset: ds, userId: 'a', items: ['i1', 'i2', 'i25'], since: 1.5 });
+    expect(byItem.get('i1')).toMatchObject({ recent: 0 });
+    expect(byItem.get('i1')!.friends.map((f) => f.id)).toEqual(['b']); // still named by the reason
+    expect(byItem.get('i2')).toMatchObject({ recent: 2 });
+    expect(byItem.get('i25')).toMatchObject({ recent: 1 });
   });
 
   it('returns an empty map for no items', async () => {
-    expect((await friendsWhoBought(graph, { dataset: ds, userId: 'a', items: [] })).size).toBe(0);
+    expect((await friendsWhoBought(graph, { dataset: ds, userId: 'a', items: [], since: null })).size).toBe(0);
   });
 });
