@@ -87,32 +87,6 @@ export function itemCounts(m: Csr): Int32Array {
 }
 
 /** The item-major view: rows are items, columns users. Rows come out sorted because users are visited in order. */
-/**
- * For a user u, the items u's friends have in `train`, each with how many friends have it:
- * the count behind the social baseline and the served social lift. `social` is the
- * [numUsers x numUsers] friendship Csr. The returned function reuses one scratch array of
- * numItems counts (left zeroed after each call), so calling it per user allocates nothing.
- */
-export function friendsWhoBought(train: Csr, social: Csr): (u: number, visit: (item: number, friends: number) => void) => void {
-  const count = new Int32Array(train.numItems);
-  const touched: number[] = [];
-  return (u, visit) => {
-    for (let e = social.offsets[u]!; e < social.offsets[u + 1]!; e++) {
-      const f = social.items[e]!;
-      for (let a = train.offsets[f]!; a < train.offsets[f + 1]!; a++) {
-        const j = train.items[a]!;
-        if (count[j] === 0) touched.push(j);
-        count[j]!++;
-      }
-    }
-    for (const j of touched) {
-      visit(j, count[j]!);
-      count[j] = 0;
-    }
-    touched.length = 0;
-  };
-}
-
 export function transpose(m: Csr): Csr {
   const offsets = new Int32Array(m.numItems + 1);
   const { items } = m;
@@ -165,4 +139,47 @@ export function assertCsr(m: Csr, name = 'csr'): void {
       if (k > a && i <= items[k - 1]) throw new RangeError(`${name}: row of user ${u} is not strictly ascending at item ${i}`);
     }
   }
+}
+
+/**
+ * Per-item counts over a sparse set of items, reusable without reallocation: `add` counts
+ * one, `flush` visits each counted item once with its count and leaves the tally empty.
+ */
+export class ItemTally {
+  private readonly count: Int32Array;
+  private readonly touched: number[] = [];
+
+  constructor(numItems: number) {
+    this.count = new Int32Array(numItems);
+  }
+
+  add(item: number): void {
+    if (this.count[item] === 0) this.touched.push(item);
+    this.count[item]!++;
+  }
+
+  flush(visit: (item: number, count: number) => void): void {
+    for (const j of this.touched) {
+      visit(j, this.count[j]!);
+      this.count[j] = 0;
+    }
+    this.touched.length = 0;
+  }
+}
+
+/**
+ * For a user u, the items u's friends have in `train`, each with how many friends have it:
+ * the count behind the social baseline and, without purchase times, the social lift
+ * (social-blend.ts has the timed count). `social` is the [numUsers x numUsers] friendship
+ * Csr. The returned function reuses one tally, so calling it per user allocates nothing.
+ */
+export function friendsWhoBought(train: Csr, social: Csr): (u: number, visit: (item: number, friends: number) => void) => void {
+  const tally = new ItemTally(train.numItems);
+  return (u, visit) => {
+    for (let e = social.offsets[u]!; e < social.offsets[u + 1]!; e++) {
+      const f = social.items[e]!;
+      for (let a = train.offsets[f]!; a < train.offsets[f + 1]!; a++) tally.add(train.items[a]!);
+    }
+    tally.flush(visit);
+  };
 }

@@ -1,5 +1,5 @@
 import type { HeteroGraph } from '../../src/features/hetero-graph';
-import type { Csr } from './interactions';
+import { ItemTally, type Csr } from './interactions';
 import { evaluateRanking, type RankingReport, type Scorer } from './ranking-metrics';
 
 /**
@@ -26,11 +26,10 @@ export type FriendCounter = (u: number, visit: (item: number, friends: number) =
 export function friendPurchasesWithin(g: Pick<HeteroGraph, 'relations' | 'nodes'>, o: { t: number; windowDays: number | null }): FriendCounter {
   const friend = g.relations.friend;
   const bought = g.relations.purchased;
-  const count = new Int32Array(g.nodes.item.ids.length);
+  const tally = new ItemTally(g.nodes.item.ids.length);
   // seen[j] === stamp: the friend being read already counted j (a friend who bought j twice counts once).
   const seen = new Float64Array(g.nodes.item.ids.length);
   let stamp = 0;
-  const touched: number[] = [];
   const from = o.windowDays === null ? Number.NEGATIVE_INFINITY : o.t - o.windowDays * 86_400_000;
   return (u, visit) => {
     if (!friend || !bought) return;
@@ -44,15 +43,10 @@ export function friendPurchasesWithin(g: Pick<HeteroGraph, 'relations' | 'nodes'
         const j = bought.targets[p]!;
         if (seen[j] === stamp) continue;
         seen[j] = stamp;
-        if (count[j] === 0) touched.push(j);
-        count[j]!++;
+        tally.add(j);
       }
     }
-    for (const j of touched) {
-      visit(j, count[j]!);
-      count[j] = 0;
-    }
-    touched.length = 0;
+    tally.flush(visit);
   };
 }
 
