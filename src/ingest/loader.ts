@@ -14,7 +14,8 @@ export interface LoadOptions {
   /** Checked between batches; a true answer stops the load (the caller then aborts the run). */
   shouldStop?: () => boolean;
   /**
-   * Relationship batches written at once (default 2, one per core here). With batches
+   * Batches written at once, of nodes and of relationships (default 2, one per core
+   * here; nodes are written two at a time since the 2026-11-26 session). With relationship batches
    * sorted by start node, concurrent transactions rarely touch the same nodes; measured
    * on this machine: 39k rels/s sequential unsorted, 66k sorted, 126k sorted with two
    * writers (micro-benchmark); three writers measured no better on the 100k world. A
@@ -119,6 +120,7 @@ export function countRelationships(rows: GraphRows): number {
 export async function loadRows(graph: GraphClient, rows: GraphRows, o: LoadOptions): Promise<LoadStats> {
   const t0 = performance.now();
   const batch = o.batchSize ?? 10_000;
+  const concurrency = Math.max(1, o.concurrency ?? 2);
   const ids = new Map<string, Map<string, number>>();
   const nodeTotal = NODE_ORDER.reduce((s, k) => s + rows[k].length, 0);
   const relTotal = countRelationships(rows);
@@ -133,17 +135,15 @@ export async function loadRows(graph: GraphClient, rows: GraphRows, o: LoadOptio
     const label = LABEL[kind];
     const map = new Map<string, number>();
     ids.set(label, map);
-    const list = rows[kind] as unknown[];
-    for (let i = 0; i < list.length; i += batch) {
+    const cypher = `UNWIND $rows AS r ${CREATE_NODES[kind]} RETURN r.id AS id, id(n) AS nid`;
+    await inBatches(rows[kind] as unknown[], batch, concurrency, async (slice) => {
       stopIfAsked();
-      const chunk = list.slice(i, i + batch).map((r) => nodeParams(kind, r));
-      const out = await graph.write((tx) =>
-        tx.run(`UNWIND $rows AS r ${CREATE_NODES[kind]} RETURN r.id AS id, id(n) AS nid`, { rows: chunk, ds: o.dataset, run: o.importRun }),
-      );
+      const chunk = slice.map((r) => nodeParams(kind, r));
+      const out = await graph.write((tx) => tx.run(cypher, { rows: chunk, ds: o.dataset, run: o.importRun }));
       for (const x of out) map.set(String(x.id), Number(x.nid));
       nodes += chunk.length;
       o.progress?.tick(chunk.length, label);
-    }
+    });
   }
 
   const resolve = (kind: string, [label, id]: [string, string | null]): number | null => {
@@ -161,34 +161,13 @@ export async function loadRows(graph: GraphClient, rows: GraphRows, o: LoadOptio
     // Sorted by start node: each batch touches a contiguous range of start nodes (page
     // locality), and concurrent batches touch disjoint ones (few lock waits).
     list.sort((a, b) => a.s - b.s || a.t - b.t);
-    let next = 0;
-    let failed = false;
-    const writer = async () => {
-      for (;;) {
-        const i = next;
-        next += batch;
-        if (i >= list.length || failed) return;
-        stopIfAsked();
-        const chunk = list.slice(i, i + batch);
-        const c = Object.fromEntries(props.map((p) => [p, chunk.map((r) => r.p[p] ?? null)]));
-        await graph.write((tx) => tx.run(cypher, { s: chunk.map((r) => r.s), t: chunk.map((r) => r.t), c }));
-        rels += chunk.length;
-        o.progress?.tick(chunk.length, type);
-      }
-    };
-    // allSettled: when one writer fails the other stops at its next batch and is waited
-    // for, so the caller's cleanup never races a write still in flight.
-    const guarded = async () => {
-      try {
-        await writer();
-      } catch (e) {
-        failed = true;
-        throw e;
-      }
-    };
-    const results = await Promise.allSettled(Array.from({ length: Math.max(1, o.concurrency ?? 2) }, guarded));
-    const err = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (err) throw err.reason;
+    await inBatches(list, batch, concurrency, async (chunk) => {
+      stopIfAsked();
+      const c = Object.fromEntries(props.map((p) => [p, chunk.map((r) => r.p[p] ?? null)]));
+      await graph.write((tx) => tx.run(cypher, { s: chunk.map((r) => r.s), t: chunk.map((r) => r.t), c }));
+      rels += chunk.length;
+      o.progress?.tick(chunk.length, type);
+    });
   };
   for (const kind of REL_ORDER) {
     for (const spec of (REL_SPECS[kind] ?? []) as RelSpec<unknown>[]) {
@@ -213,3 +192,28 @@ export async function loadRows(graph: GraphClient, rows: GraphRows, o: LoadOptio
   return { nodes, relationships: rels, ms: performance.now() - t0 };
 }
 
+/**
+ * Runs `write` over consecutive slices of `list`, at most `concurrency` at once. When one
+ * write fails the others stop at their next slice and are waited for (allSettled), so the
+ * caller's cleanup never races a write still in flight; then the first error is thrown.
+ */
+async function inBatches<T>(list: readonly T[], size: number, concurrency: number, write: (slice: T[]) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const writer = async () => {
+    try {
+      for (;;) {
+        const i = next;
+        next += size;
+        if (i >= list.length || failed) return;
+        await write(list.slice(i, i + size));
+      }
+    } catch (e) {
+      failed = true;
+      throw e;
+    }
+  };
+  const results = await Promise.allSettled(Array.from({ length: concurrency }, writer));
+  const err = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (err) throw err.reason;
+}
