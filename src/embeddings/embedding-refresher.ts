@@ -2,7 +2,6 @@ import type { Clock } from '../clock/clock';
 import { ErrorCode } from '../errors/codes';
 import { GiftgraphError } from '../errors/errors';
 import type { GraphClient } from '../graph/graph-client';
-import { embeddingDue } from '../graph/queries/embeddings';
 import { fetchCatalogue } from '../graph/queries/subgraph';
 import type { Logger } from '../logging/logger';
 import { SageEncoder } from '../../graph-models/encoders/sage-encoder';
@@ -65,7 +64,7 @@ interface LoadedEncoder {
  * with the active SAGE encoder, and writes them back under its version: the real-time
  * counterpart of `encodeAndWriteBack` (encoder-runtime.ts), sharing its encode-and-write
  * step. Cost depends on the seeds' neighbourhood (fanouts × neighbourCap), never on the
- * dataset's size: four read round trips (the users' write marks, seed lists, sampled
+ * dataset's size: three read round trips (seed lists with the users' write marks, sampled
  * hop-1 lists, feature counts) plus the write, the catalogue and the registry check being cached.
  *
  * Only the seeds are re-encoded: their neighbours keep their stored embeddings (the
@@ -141,9 +140,6 @@ export class EmbeddingRefresher {
 
   private async encodeNeighbourhood(dataset: string, ref: ArtifactRef, encoder: SageEncoder, plain: PlainSageForward | null, users: string[], items: string[], asOf: number): Promise<{ written: number; missing: RefreshResult['missing'] }> {
     const { graph } = this.deps;
-    // The users' write marks, read before their neighbourhood: the embeddings written
-    // below reflect at least every write counted in them (see writeEmbeddings' `due`).
-    const due = await embeddingDue(graph, dataset, users);
     // The refresh encodes the present (t = now: nothing is later), so item counts come from
     // degrees and neighbour lists are the first `cap` edges in store order. (Games' and
     // guilds' lists were cached for a minute until a measurement on the 100k world showed
@@ -152,7 +148,9 @@ export class EmbeddingRefresher {
     const common = { graph, dataset, artifact: ref, encoder, inputs: n.inputs, ...(plain ? { plain } : {}) };
     const idx = (type: 'user' | 'item') => Int32Array.from(n.seeds[type], (id) => n.graph.nodes[type].index.get(id)!);
     await yieldToEventLoop();
-    let written = await encodeAndWriteNodes({ ...common, type: 'user', idx: idx('user'), idOf: (i) => n.graph.nodes.user.ids[i]!, due });
+    // The users' write marks came with their lists: the embeddings written below reflect at
+    // least every write counted in them (see writeEmbeddings' `due`).
+    let written = await encodeAndWriteNodes({ ...common, type: 'user', idx: idx('user'), idOf: (i) => n.graph.nodes.user.ids[i]!, due: n.due });
     written += await encodeAndWriteNodes({ ...common, type: 'item', idx: idx('item'), idOf: (i) => n.graph.nodes.item.ids[i]! });
     return { written, missing: n.missing };
   }

@@ -16,6 +16,8 @@ export interface NeighbourhoodInputs {
   seeds: { user: string[]; item: string[] };
   /** The requested ids the dataset does not have. */
   missing: { users: string[]; items: string[] };
+  /** The seed users' write marks (`embeddingDue`), read with their lists: what the encoded neighbourhood reflects at least. */
+  due: Map<string, number>;
 }
 
 /**
@@ -45,7 +47,11 @@ export async function neighbourhoodInputs(
   const now = o.tIsNow ?? false;
   const seedLists = await fetchNeighbourLists(graph, { dataset, frontier: { user: o.users, item: o.items }, t, cap, now });
   const found = { user: new Set<string>(), item: new Set<string>() };
-  for (const l of seedLists) if (l.ownerType === 'user' || l.ownerType === 'item') found[l.ownerType].add(l.owner);
+  const due = new Map<string, number>();
+  for (const l of seedLists) {
+    if (l.ownerType === 'user' || l.ownerType === 'item') found[l.ownerType].add(l.owner);
+    if (l.ownerType === 'user') due.set(l.owner, l.ownerDue);
+  }
   const seeds = { user: o.users.filter((u) => found.user.has(u)), item: o.items.filter((i) => found.item.has(i)) };
   const missing = { users: o.users.filter((u) => !found.user.has(u)), items: o.items.filter((i) => !found.item.has(i)) };
 
@@ -73,7 +79,7 @@ export async function neighbourhoodInputs(
     graph: structure.graph,
     features: { ...structure.features, user: { data: x.user, dim: structure.features.user!.dim }, item: { data: x.item, dim: structure.features.item!.dim } },
   };
-  return { graph: g, inputs, seeds, missing };
+  return { graph: g, inputs, seeds, missing, due };
 }
 
 /**

@@ -30,19 +30,6 @@ const writeQuery = (label: EmbeddedLabel): QueryDef =>
 const WRITE: Record<EmbeddedLabel, QueryDef> = { User: writeQuery('User'), Item: writeQuery('Item') };
 
 /** The users' `embeddingDue` (0 when never marked); an unknown id is absent. */
-export const EMBEDDING_DUE = defineQuery(
-  'embeddingDue',
-  `UNWIND $ids AS id MATCH (u:User {dataset: $ds, id: id}) USING INDEX u:User(dataset, id)
-   RETURN u.id AS id, coalesce(u.embeddingDue, 0) AS due`,
-  { ds: 'demo', ids: ['u1'] },
-);
-
-export async function embeddingDue(graph: GraphClient, dataset: string, ids: readonly string[]): Promise<Map<string, number>> {
-  if (ids.length === 0) return new Map();
-  const rows = await graph.query(EMBEDDING_DUE.cypher, { ds: dataset, ids });
-  return new Map(rows.map((r) => [String(r.id), Number(r.due)]));
-}
-
 const missingQuery = (label: EmbeddedLabel): QueryDef =>
   defineQuery(
     `missingEmbeddings${label}`,

@@ -118,7 +118,7 @@ const ownerListsQuery = (name: string, label: string, lists: ListSpec[], calls: 
     `UNWIND $ids AS id
      MATCH (o:${label} {dataset: $ds, id: id}) USING INDEX o:${label}(dataset, id)
      ${calls.join('\n     ')}
-     RETURN o.id AS id, [${lists.map((_, k) => `l${k}`).join(', ')}] AS lists, [${lists.map((_, k) => `d${k}`).join(', ')}] AS degrees`,
+     RETURN o.id AS id, coalesce(o.embeddingDue, 0) AS due, [${lists.map((_, k) => `l${k}`).join(', ')}] AS lists, [${lists.map((_, k) => `d${k}`).join(', ')}] AS degrees`,
     { ds: 'demo', ids: ['u1'], t: 0, cap: 100 },
   );
 
@@ -135,6 +135,11 @@ export interface NeighbourList {
   ids: string[];
   /** Distinct neighbours seen: all of them as of t; with `now`, those among the first 2·cap edges (> ids.length when capped either way). */
   degree: number;
+  /**
+   * The owner's write mark (`embeddingDue`, 0 when unset or not a user), read by the same
+   * statement as its lists, so the lists reflect at least every write it counts.
+   */
+  ownerDue: number;
 }
 
 /**
@@ -153,7 +158,7 @@ export async function fetchNeighbourLists(
       for (const r of rows) {
         const lists = r.lists as string[][];
         const degrees = r.degrees as number[];
-        LISTS[owner].lists.forEach((s, k) => out.push({ owner: String(r.id), ownerType: owner, relation: s.relation, ids: lists[k]!.map(String), degree: Number(degrees[k]) }));
+        LISTS[owner].lists.forEach((s, k) => out.push({ owner: String(r.id), ownerType: owner, relation: s.relation, ids: lists[k]!.map(String), degree: Number(degrees[k]), ownerDue: Number(r.due) }));
       }
       return out;
     }),

@@ -2,7 +2,7 @@ import { neighbourhoodGraph } from '../../../src/features/neighbourhood-graph';
 import type { HeteroGraph } from '../../../src/features/hetero-graph';
 import type { NeighbourList } from '../../../src/graph/queries/subgraph';
 
-const list = (ownerType: NeighbourList['ownerType'], owner: string, relation: NeighbourList['relation'], ids: string[], degree = ids.length): NeighbourList => ({ owner, ownerType, relation, ids, degree });
+const list = (ownerType: NeighbourList['ownerType'], owner: string, relation: NeighbourList['relation'], ids: string[], degree = ids.length): NeighbourList => ({ owner, ownerType, relation, ids, degree, ownerDue: 0 });
 
 function neighbours(g: HeteroGraph, rel: string, src: string): string[] {
   const r = g.relations[rel]!;
