@@ -16,6 +16,7 @@ function groupRows() {
   for (let i = 1; i <= 24; i++) r.friendships.push({ a: 'u0', b: `u${i}`, since: TEST_NOW - 1e9, blocked: false, blockedBy: null });
   r.friendships.push({ a: 'u1', b: 'u2', since: TEST_NOW - 1e9, blocked: false, blockedBy: null });
   r.items.push({ id: 'i0', name: 'Squad banner', catalog: '1P', type: 'PROFILE_EFFECT', price: 1000, currency: 'USD', rarity: null, gameId: null, publisherId: 'p0', dropAt: null, availableUntil: null, forSale: true, giftable: true, consumable: false });
+  r.items.push({ id: 'i2', name: 'Avatar frame', catalog: '1P', type: 'AVATAR_DECORATION', price: 800, currency: 'USD', rarity: null, gameId: null, publisherId: 'p0', dropAt: null, availableUntil: null, forSale: true, giftable: true, consumable: false });
   r.items.push({ id: 'i1', name: 'Boost pack', catalog: '1P', type: 'BOOST', price: 500, currency: 'USD', rarity: null, gameId: null, publisherId: 'p0', dropAt: null, availableUntil: null, forSale: true, giftable: true, consumable: true });
   return r;
 }
@@ -79,6 +80,15 @@ describe('group buys over HTTP', () => {
     const gb = (await create({ inviteeIds: [id('u4')] })).data!.createGroupBuy.groupBuy.id;
     expect(code(await act('joinGroupBuy', 'u5', gb))).toBe('FORBIDDEN');
     expect(code(await act('joinGroupBuy', 'u4', `${ds}:nope`))).toBe('NOT_FOUND');
+  });
+
+  it('an invitee who already owns the (non-consumable) item cannot join: ALREADY_OWNED, and nothing is written', async () => {
+    await graph.write((tx) => tx.run(`MATCH (u:User {dataset: $ds, id: 'u10'}), (i:Item {dataset: $ds, id: 'i2'}) CREATE (u)-[:PURCHASED {id: 'gb-own-u10', at: $at}]->(i)`, { ds, at: TEST_NOW - 1000 }));
+    const gb = (await create({ itemId: id('i2'), inviteeIds: [id('u10'), id('u11')] })).data!.createGroupBuy.groupBuy.id;
+    expect(code(await act('joinGroupBuy', 'u10', gb))).toBe('ALREADY_OWNED');
+    const joined = await graph.query(`MATCH (:GroupBuy {dataset: $ds, id: $gb})<-[:JOINED]-(u:User) RETURN collect(u.id) AS ids`, { ds, gb: gb.split(':')[1] });
+    expect(joined[0]!.ids).toEqual(['u0']);
+    expect((await act('joinGroupBuy', 'u11', gb)).data!.joinGroupBuy!.groupBuy.participantCount).toBe(2);
   });
 
   it('leave frees a slot; the initiator cannot leave; only the initiator cancels; a cancelled one takes no joins', async () => {

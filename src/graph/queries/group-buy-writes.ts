@@ -65,17 +65,13 @@ const groupBuyFacts = (lock: string) => `MATCH (g:GroupBuy {dataset: $ds, id: $g
 export const GROUP_BUY_FACTS = defineQuery('groupBuyFacts', groupBuyFacts('SET g.version = coalesce(g.version, 0) + 1'), { ds: 'demo', gb: 'gb1', user: 'u1', invitees: [] });
 
 /**
- * The same facts without the lock: a join decides its coded errors on them, then takes
- * the lock only in its guarded write (JOIN_GROUP_BUY), so the lock is held for one
- * statement and the commit instead of three round trips.
- */
-export const GROUP_BUY_FACTS_UNLOCKED = defineQuery('groupBuyFactsUnlocked', groupBuyFacts(''), { ds: 'demo', gb: 'gb1', user: 'u1', invitees: [] });
-
-/**
- * Joins under the GroupBuy lock, re-checking what the unlocked facts said (open, not
- * past its deadline by $now, a free slot, invited, not already in): no row when another
- * join, leave or cancel changed that in between. The join that reaches the target fills
- * the group buy and buys the item for every participant.
+ * Joins under the GroupBuy lock if every condition of a join holds (open, not past its
+ * deadline by $now, a free slot, invited, not already in, not owning the item unless it is
+ * consumable): no row otherwise, and the caller then reads the facts under the same lock
+ * to say which (GROUP_BUY_FACTS). Optimistic on purpose: a join that succeeds runs this one
+ * statement, so it holds the lock for one statement and the commit and reads nothing
+ * before. The join that reaches the target fills the group buy and buys the item for every
+ * participant.
  */
 export const JOIN_GROUP_BUY = defineQuery(
   'joinGroupBuy',
@@ -83,23 +79,24 @@ export const JOIN_GROUP_BUY = defineQuery(
    SET g.version = coalesce(g.version, 0) + 1
    WITH g
    MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
-   WITH g, u, COUNT { (g)<-[:JOINED]-(:User) } AS n
+   MATCH (g)-[:FOR_ITEM]->(i:Item)
+   WITH g, u, i, COUNT { (g)<-[:JOINED]-(:User) } AS n
    WHERE g.status = 'OPEN' AND (g.deadline IS NULL OR g.deadline > $now) AND n < g.targetSize
      AND EXISTS { (g)-[:INVITED]->(u) } AND NOT EXISTS { (u)-[:JOINED]->(g) }
+     AND (coalesce(i.consumable, false) OR NOT EXISTS { (u)-[:PURCHASED]->(i) })
    CREATE (u)-[:JOINED {at: $now}]->(g)
-   WITH g, n + 1 AS participants, n + 1 = g.targetSize AS fills
+   WITH g, i, n + 1 AS participants, n + 1 = g.targetSize AS fills
    SET g.status = CASE WHEN fills THEN 'FILLED' ELSE g.status END,
        g.closedAt = CASE WHEN fills THEN $now ELSE g.closedAt END
-   WITH g, participants, fills
-   CALL (g, fills) {
-     WITH g WHERE fills
-     MATCH (g)-[:FOR_ITEM]->(i:Item)
+   WITH g, i, participants, fills
+   CALL (g, i, fills) {
+     WITH g, i WHERE fills
      MATCH (p:User)-[:JOINED]->(g)
      CREATE (p)-[:PURCHASED {id: g.id + '/' + p.id, at: $now, surface: 'GROUP_BUY', pricePaid: g.groupPrice, groupBuyId: g.id}]->(i)
      ${markEmbeddingDue('p')}
      RETURN collect(p.id) AS buyers
    }
-   RETURN participants, fills, buyers`,
+   RETURN participants, fills, buyers, i.id AS itemId`,
   { ds: 'demo', gb: 'gb1', user: 'u1', now: 0 },
 );
 

@@ -4,7 +4,7 @@ import { ErrorCode } from '../../errors/codes';
 import { BadInputError, GiftgraphError, NotFoundError } from '../../errors/errors';
 import type { GraphClient, Row, Tx } from '../../graph/graph-client';
 import {
-  CANCEL_GROUP_BUY, CREATE_GROUP_BUY, CREATE_GROUP_BUY_FACTS, GROUP_BUY_FACTS, GROUP_BUY_FACTS_UNLOCKED, INVITE_TO_GROUP_BUY, JOIN_GROUP_BUY, LEAVE_GROUP_BUY,
+  CANCEL_GROUP_BUY, CREATE_GROUP_BUY, CREATE_GROUP_BUY_FACTS, GROUP_BUY_FACTS, INVITE_TO_GROUP_BUY, JOIN_GROUP_BUY, LEAVE_GROUP_BUY,
 } from '../../graph/queries/group-buy-writes';
 import type { Logger } from '../../logging/logger';
 import { runIdempotent, type Idempotent } from './idempotent';
@@ -86,15 +86,14 @@ export class GroupBuyMutations {
    */
   async join(a: Acting, p: { groupBuyId: string }): Promise<Idempotent<GroupBuyResult>> {
     const r = await runIdempotent(this.deps, { dataset: a.dataset, actor: a.userId, key: a.idempotencyKey, operation: 'joinGroupBuy', payload: p }, async (tx, now) => {
-      const f = await this.facts(tx, GROUP_BUY_FACTS_UNLOCKED, a, p.groupBuyId, []);
-      this.assertJoinable(a, p.groupBuyId, f, now);
       const w = (await tx.run(JOIN_GROUP_BUY.cypher, { ds: a.dataset, gb: p.groupBuyId, user: a.userId, now }))[0];
       if (!w) {
+        // Which condition failed, read under the lock the join took: the coded error.
         this.assertJoinable(a, p.groupBuyId, await this.lock(tx, a, p.groupBuyId, []), now);
         throw new GiftgraphError(ErrorCode.GROUP_BUY_CLOSED, `group buy ${a.dataset}:${p.groupBuyId} no longer takes this join`, { groupBuyId: p.groupBuyId });
       }
       const fills = w.fills === true;
-      return { groupBuyId: p.groupBuyId, status: fills ? ('FILLED' as const) : ('OPEN' as const), participants: Number(w.participants), buyers: w.buyers as string[], itemId: f.itemId as string };
+      return { groupBuyId: p.groupBuyId, status: fills ? ('FILLED' as const) : ('OPEN' as const), participants: Number(w.participants), buyers: w.buyers as string[], itemId: String(w.itemId) };
     });
     if (!r.replayed && r.result.status === 'FILLED') await this.deps.refresh.run(a.dataset, { users: [a.userId] }, { users: r.result.buyers.filter((b) => b !== a.userId), items: [r.result.itemId] });
     const { buyers: _b, itemId: _i, ...result } = r.result;
@@ -135,12 +134,9 @@ export class GroupBuyMutations {
     });
   }
 
+  /** Locks the group buy and reads its facts; NOT_FOUND when it does not exist. */
   private async lock(tx: Tx, a: Acting, groupBuyId: string, invitees: string[]): Promise<Row> {
-    return this.facts(tx, GROUP_BUY_FACTS, a, groupBuyId, invitees);
-  }
-
-  private async facts(tx: Tx, q: { cypher: string }, a: Acting, groupBuyId: string, invitees: string[]): Promise<Row> {
-    const f = (await tx.run(q.cypher, { ds: a.dataset, gb: groupBuyId, user: a.userId, invitees }))[0];
+    const f = (await tx.run(GROUP_BUY_FACTS.cypher, { ds: a.dataset, gb: groupBuyId, user: a.userId, invitees }))[0];
     if (!f) throw new NotFoundError('group buy', `${a.dataset}:${groupBuyId}`);
     return f;
   }
