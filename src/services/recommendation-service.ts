@@ -77,13 +77,14 @@ export class RecommendationService {
   }) {}
 
   async recommend(o: { dataset: string; userId: string; surface: Surface; itemId?: string | null; cartItemIds?: string[]; controls: ListControls }): Promise<RecommendationList> {
-    const ctx = await this.userContext(o.dataset, o.userId);
     const r = this.deps.retriever;
+    const byId = o.surface === 'HOME' ? startEarly(Promise.all([r.social(o.dataset, o.userId), r.guild(o.dataset, o.userId), r.fallbacks(o.dataset)])) : null;
+    const ctx = await this.userContext(o.dataset, o.userId);
     const want = o.controls.first;
     switch (o.surface) {
       case 'HOME': {
-        const lists = await Promise.all([r.byEmbedding(o.dataset, ctx.embedding, want), r.social(o.dataset, o.userId), r.guild(o.dataset, o.userId), r.fallbacks(o.dataset)]);
-        return this.finish(o.dataset, o.userId, 'HOME', ctx, ctx.embedding, lists, o.controls, []);
+        const [vector, rest] = await Promise.all([r.byEmbedding(o.dataset, ctx.embedding, want), byId!]);
+        return this.finish(o.dataset, o.userId, 'HOME', ctx, ctx.embedding, [vector, ...rest], o.controls, []);
       }
       case 'CART': {
         const cart = o.cartItemIds ?? [];
@@ -116,10 +117,10 @@ export class RecommendationService {
 
   /** Items from the user's friends and guilds (social proof first), scored by the user's taste. */
   async friendRecs(o: { dataset: string; userId: string; controls: ListControls }): Promise<RecommendationList> {
-    const ctx = await this.userContext(o.dataset, o.userId);
     const r = this.deps.retriever;
-    const lists = await Promise.all([r.social(o.dataset, o.userId), r.guild(o.dataset, o.userId)]);
-    return this.finish(o.dataset, o.userId, 'FRIENDS', ctx, ctx.embedding, lists, o.controls, []);
+    const byId = startEarly(Promise.all([r.social(o.dataset, o.userId), r.guild(o.dataset, o.userId)]));
+    const ctx = await this.userContext(o.dataset, o.userId);
+    return this.finish(o.dataset, o.userId, 'FRIENDS', ctx, ctx.embedding, await byId, o.controls, []);
   }
 
   /**
@@ -327,3 +328,13 @@ export function recommendationId(dataset: string, viewer: string, surface: strin
   return 'rec_' + createHash('sha256').update(`${dataset}\u0000${viewer}\u0000${surface}\u0000${itemId}\u0000${modelVersion}`).digest('hex').slice(0, 24);
 }
 
+/**
+ * A read started before the user's context, for sources that need only the user's id: it
+ * runs while the context is read (and while a catch-up after the user's own write waits).
+ * Marked handled, so a context read that fails (an unknown user) leaves no unhandled
+ * rejection behind; awaiting the returned promise still throws.
+ */
+function startEarly<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
