@@ -99,7 +99,8 @@ export class EmbeddingRefresher {
 
   /**
    * Re-encodes the named users and items (local ids) of `dataset` as of `asOf` (default the
-   * clock's now; the refresh worker is handed its caller's now) and writes them back. Unknown ids are a no-op, reported in `missing` (written 0).
+   * clock's now; the refresh worker is handed its caller's now) and writes them back.
+   * Unknown ids are a no-op, reported in `missing` (written 0).
    * Throws MODEL_NOT_READY / MODEL_NOT_FOUND / MODEL_INDEX_MISMATCH when nothing servable
    * is active (unless `artifact` is given), BAD_USER_INPUT for more than
    * {@link MAX_REFRESH_SEEDS} ids of one type.

@@ -15,11 +15,11 @@ export interface LoadOptions {
   shouldStop?: () => boolean;
   /**
    * Batches written at once, of nodes and of relationships (default 2, one per core
-   * here; nodes are written two at a time since the 2026-11-26 session). With relationship batches
-   * sorted by start node, concurrent transactions rarely touch the same nodes; measured
-   * on this machine: 39k rels/s sequential unsorted, 66k sorted, 126k sorted with two
-   * writers (micro-benchmark); three writers measured no better on the 100k world. A
-   * deadlock between two batches is transient and retried by the driver.
+   * here). With relationship batches sorted by start node, concurrent transactions
+   * rarely touch the same nodes; measured on this machine: 39k rels/s sequential
+   * unsorted, 66k sorted, 126k sorted with two writers (micro-benchmark); three writers
+   * measured no better on the 100k world. A deadlock between two batches is transient
+   * and retried by the driver.
    */
   concurrency?: number;
 }

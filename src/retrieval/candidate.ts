@@ -30,7 +30,7 @@ export interface Candidate {
   friendsBought: SocialFriend[];
   /** Friends who wishlisted it (FRIEND_WISHLIST). */
   friendsWished: SocialFriend[];
-  /** Of the friends who bought it, those within the social lift's window (personal lists; absent: all of `friendsBought`). */
+  /** Of the friends who bought it, those within the social lift's window (set on the personal lists, the only ones with a lift). */
   friendsRecent?: number;
 }
 

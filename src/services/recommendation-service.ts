@@ -203,7 +203,7 @@ export class RecommendationService {
           }
         })
       : undefined;
-    const score = (emb: number[] | null, _item: ItemRecord, c: Candidate) => (query && emb ? dot(query, emb) + socialLift(socialBeta, c.friendsRecent ?? c.friendsBought.length) : null);
+    const score = (emb: number[] | null, _item: ItemRecord, c: Candidate) => (query && emb ? dot(query, emb) + socialLift(socialBeta, c.friendsRecent ?? 0) : null);
     const list = await this.rank(dataset, viewer, surface, ctx, candidates, controls, score, { ...(anchor ? { anchorName: anchor.name } : {}), ...(counted ? { ready: counted } : {}) });
     return { ...list, friends };
   }

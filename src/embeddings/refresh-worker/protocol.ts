@@ -4,7 +4,7 @@
  */
 import type { LogLevel, Neo4jTarget } from '../../config/config';
 import type { RecordedTransaction } from '../../graph/recording-graph-client';
-import type { RefresherOptions, RefreshResult } from '../embedding-refresher';
+import type { RefreshResult } from '../embedding-refresher';
 
 /** What the worker needs to build its own refresher: its own driver, registry and encoder cache. */
 export interface RefreshWorkerInit {
@@ -13,7 +13,6 @@ export interface RefreshWorkerInit {
   logLevel: LogLevel;
   /** Root of the artifact store the API's registry reads (graph-models/artifacts unless a test says otherwise). */
   artifactsDir: string;
-  options?: Omit<RefresherOptions, 'elapsedMs'>;
   /** Send each call's transactions back with its answer (the serve benchmark replays them). */
   recordTransactions: boolean;
 }

@@ -33,7 +33,7 @@ const graph = init.recordTransactions
     })
   : inner;
 const registry = new ModelRegistry({ graph, store: new ArtifactStore(init.artifactsDir), clock: systemClock, logger });
-const refresher = new EmbeddingRefresher({ graph, registry, clock: systemClock, logger, ...(init.options ? { options: init.options } : {}) });
+const refresher = new EmbeddingRefresher({ graph, registry, clock: systemClock, logger });
 let closing = false;
 
 port.on('message', (m: RefreshRequest | CloseRequest) => {

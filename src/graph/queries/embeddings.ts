@@ -29,7 +29,6 @@ const writeQuery = (label: EmbeddedLabel): QueryDef =>
   );
 const WRITE: Record<EmbeddedLabel, QueryDef> = { User: writeQuery('User'), Item: writeQuery('Item') };
 
-/** The users' `embeddingDue` (0 when never marked); an unknown id is absent. */
 const missingQuery = (label: EmbeddedLabel): QueryDef =>
   defineQuery(
     `missingEmbeddings${label}`,
