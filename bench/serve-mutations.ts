@@ -152,3 +152,64 @@ function shuffle<T>(xs: readonly T[], rnd: () => number): T[] {
   }
   return a;
 }
+
+/** The local id of a scoped public id (`<dataset>:<id>`). */
+const localId = (scoped: unknown) => String(scoped).slice(String(scoped).indexOf(':') + 1);
+
+/**
+ * Puts back the state a mutation phase's calls found, so the replay of (b) runs the
+ * recorded statements against that state and does the same work. Without it a replayed
+ * join finds its group buy already full (and refuses), and a replayed MERGE finds the
+ * relationship the phase created: (b) would time no-ops. Returns how many relationships it
+ * removed. Mutations whose write always CREATEs (purchase, sendGift, addFriend) need none.
+ * The pairs and group buys undone are the phase's own: drawn so that the state before the
+ * phase had none of them (prepareMutation), except a dismissal drawn twice, a
+ * chance of about calls / (users × items).
+ */
+export async function undoMutation(graph: GraphClient, ds: string, name: MutationName, calls: readonly MutationCall[]): Promise<number> {
+  const write = async (cypher: string, params: Record<string, unknown>) => {
+    const rows = await graph.write((tx) => tx.run(cypher, { ds, ...params }));
+    return Number(rows[0]?.removed ?? 0);
+  };
+  const pairs = () => calls.map((c) => ({ user: localId(c.input.userId), item: localId(c.input.itemId) }));
+  const unlink = (type: string) =>
+    write(
+      `UNWIND $pairs AS p
+       MATCH (u:User {dataset: $ds, id: p.user}) USING INDEX u:User(dataset, id)
+       MATCH (u)-[r:${type}]->(i:Item {id: p.item}) WHERE i.dataset = $ds
+       DELETE r
+       RETURN count(r) AS removed`,
+      { pairs: pairs() },
+    );
+  switch (name) {
+    case 'joinGroupBuy':
+      // The phase's group buys were created for it, with no participant: back to open and
+      // empty, and the purchases their fills made deleted.
+      return write(
+        `UNWIND $ids AS gid
+         MATCH (g:GroupBuy {dataset: $ds, id: gid}) USING INDEX g:GroupBuy(dataset, id)
+         CALL (g) {
+           OPTIONAL MATCH (:User)-[j:JOINED]->(g)
+           DELETE j
+           RETURN count(j) AS joins
+         }
+         CALL (g) {
+           OPTIONAL MATCH (g)-[:FOR_ITEM]->(i:Item)<-[p:PURCHASED {groupBuyId: g.id}]-(:User)
+           DELETE p
+           RETURN count(p) AS purchases
+         }
+         SET g.status = 'OPEN', g.closedAt = null
+         RETURN sum(joins + purchases) AS removed`,
+        { ids: [...new Set(calls.map((c) => localId(c.input.groupBuyId)))] },
+      );
+    case 'addToWishlist':
+      return unlink('WISHLISTED');
+    case 'dismissRecommendation':
+      return unlink('DISMISSED');
+    default:
+      return 0;
+  }
+}
+
+/** Whether the replay of `name` keeps the recorded UUIDs: it runs on the undone state, where they name the nodes to find. */
+export const REPLAYS_ON_UNDONE_STATE: readonly MutationName[] = ['joinGroupBuy'];

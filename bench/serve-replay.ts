@@ -48,12 +48,14 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
  * the same work without tripping a uniqueness constraint: every UUID (generated ids such as
  * `p-<uuid>`) and every occurrence of the given idempotency keys become fresh values,
  * consistently within one call (the key record created and completed by one transaction
- * keeps one key). Everything else is left exactly as recorded.
+ * keeps one key). Everything else is left exactly as recorded. `uuids: false` keeps the
+ * UUIDs: for a replay onto the state the recording found (see undoMutation), where a UUID
+ * names an existing node the statement must find, such as a group buy to join.
  */
-export function freshenParams<T>(value: T, o: { keys: readonly string[]; suffix: string }): T {
+export function freshenParams<T>(value: T, o: { keys: readonly string[]; suffix: string; uuids?: boolean }): T {
   const uuids = new Map<string, string>();
   const fresh = (s: string): string => {
-    let out = s.replace(UUID, (u) => {
+    let out = o.uuids === false ? s : s.replace(UUID, (u) => {
       let v = uuids.get(u);
       if (!v) {
         v = `${u.slice(0, 24)}${createHash('sha256').update(`${u}\u0000${o.suffix}`).digest('hex').slice(0, 12)}`;

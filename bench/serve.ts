@@ -13,7 +13,7 @@ import { consoleLogger } from '../src/logging/logger';
 import { DEFAULT_LIMITS } from '../src/retrieval/retriever';
 import { datasetItems, datasetUsers, itemEmbeddings } from './serve-fixtures';
 import { GqlClient, openLoop, type Job, type OpenLoopResult } from './serve-load';
-import { MUTATIONS, prepareMutation, type MutationCall, type MutationName } from './serve-mutations';
+import { MUTATIONS, REPLAYS_ON_UNDONE_STATE, prepareMutation, undoMutation, type MutationCall, type MutationName } from './serve-mutations';
 import { summarizeProfile, type CpuProfile } from './serve-profile';
 import { freshenParams, replayRequest, type RecordedRequest } from './serve-replay';
 import type { FromServer, ToServer } from './serve-server';
@@ -202,7 +202,8 @@ export async function main(args: string[]): Promise<void> {
         opOf.set(id, name);
         return { op: name, run: () => client.post(call.doc, { input: call.input }, id).then(() => undefined) };
       };
-      const fresh = (tag: string) => (r: RecordedRequest, k: number) => (p: Record<string, unknown>) => freshenParams(p, { keys: [keyOf.get(r.id)?.key ?? ''], suffix: `${tag}${k}` });
+      const fresh = (tag: string, uuids = true) => (r: RecordedRequest, k: number) => (p: Record<string, unknown>) =>
+        freshenParams(p, { keys: [keyOf.get(r.id)?.key ?? ''], suffix: `${tag}${k}`, uuids });
       console.log(`  ${name}:`);
       await api.ask({ type: 'record', on: true });
       await measure(`warm-up ${name}`, 2, () => openLoop({ rate: 2, durationMs: (warmCalls / 2) * 1000, job: mutationJob(0) }));
@@ -215,7 +216,12 @@ export async function main(args: string[]): Promise<void> {
       const phase = await measure(`(d) ${name}`, mRate, () => openLoop({ rate: mRate, durationMs: mutationMs, job: mutationJob(warmCalls) }));
       const recorded = orderById(await api.recorded());
       txTimes.set(`(d) ${name}`, recorded);
-      const replay = await measure(`(b) of ${name}`, mRate, () => openLoop({ rate: mRate, durationMs: mutationMs, job: replayJobs(recorded, fresh('b')) }));
+      // (b) replays onto the state (d) found: what (d) created that a replay would find and
+      // skip (a join's filled group buy, a MERGEd wishlist entry) is undone first.
+      const undone = await undoMutation(graph, ds, name, calls);
+      if (undone) console.log(`  undid ${undone} relationship(s) ${name} created, so that its (b) replays onto the state (d) found`);
+      const onUndone = REPLAYS_ON_UNDONE_STATE.includes(name);
+      const replay = await measure(`(b) of ${name}`, mRate, () => openLoop({ rate: mRate, durationMs: mutationMs, job: replayJobs(recorded, fresh('b', !onUndone)) }));
       d.push({ name, phase, replay, sat: r.sat });
     }
 

@@ -92,6 +92,12 @@ describe('serve bench replay', () => {
     expect(out.list).toEqual([`gift-${out.id.slice(2)}`, null]);
     expect(freshenParams(params, { keys: ['bench-x-purchase-1'], suffix: 'r8' }).id).not.toBe(out.id);
   });
+
+  it('with uuids off, freshening renews only the idempotency keys, so a replay finds the group buy it joins', () => {
+    const gb = 'gb-123e4567-e89b-42d3-a456-426614174000';
+    const out = freshenParams({ gb, key: 'bench-x-joinGroupBuy-3', user: 'u9' }, { keys: ['bench-x-joinGroupBuy-3'], suffix: 'b1', uuids: false });
+    expect(out).toEqual({ gb, key: 'bench-x-joinGroupBuy-3.b1', user: 'u9' });
+  });
 });
 
 describe('serve bench CPU profile summary', () => {
