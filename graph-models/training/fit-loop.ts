@@ -45,8 +45,11 @@ export interface FitOptions {
   /** State restored from a checkpoint (`--resume`). */
   resumeFrom?: LoopState & { best: Float32Array[] | null };
   onEpoch?: (r: EpochRecord & { best: number; bestEpoch: number }) => void;
-  /** Per optimiser step; `stepsPerEpoch` is this run's (a refit's epochs are longer than the selection run's). */
-  onStep?: (epoch: number, step: number, loss: number, examplesPerSec: number, stepsPerEpoch: number) => void;
+  /**
+   * Per optimiser step; `stepsPerEpoch` and `maxEpochs` are this run's (a refit's epochs are
+   * longer than the selection run's, and it runs only the selected number of them).
+   */
+  onStep?: (epoch: number, step: number, loss: number, examplesPerSec: number, stepsPerEpoch: number, maxEpochs: number) => void;
   now?: () => number;
 }
 
@@ -71,7 +74,7 @@ export async function fit(model: Trainable, o: FitOptions): Promise<FitResult> {
     for (let s = 0; s < model.stepsPerEpoch; s++) {
       const loss = model.step(state.epoch, s);
       lossSum += loss;
-      if (o.onStep) o.onStep(state.epoch, s, loss, ((s + 1) * model.examplesPerStep * 1000) / Math.max(1, now() - e0), model.stepsPerEpoch);
+      if (o.onStep) o.onStep(state.epoch, s, loss, ((s + 1) * model.examplesPerStep * 1000) / Math.max(1, now() - e0), model.stepsPerEpoch, o.maxEpochs);
     }
     state.epoch++;
     let metric: number | null = null;

@@ -5,7 +5,7 @@ import { csrFromPairs, coldStartUsers, type Csr } from '../evaluation/interactio
 import { PUBLISHED, type PublishedFigure } from '../evaluation/published';
 import { evaluateRanking, type RankingReport } from '../evaluation/ranking-metrics';
 import type { LightGcn, SocialMode } from '../encoders/lightgcn';
-import { fit, type EpochRecord, type FitResult } from './fit-loop';
+import { fit, type EpochRecord, type FitOptions, type FitResult } from './fit-loop';
 import { lightGcnTrainable } from './lightgcn-trainable';
 import { baselinesOnSplit, fitResumable, type BaselineChoice } from './run-steps';
 
@@ -33,7 +33,7 @@ export interface CollaborativeOptions {
    */
   refit?: boolean;
   onEpoch?: (r: EpochRecord & { best: number; bestEpoch: number }) => void;
-  onStep?: (epoch: number, step: number, loss: number, examplesPerSec: number) => void;
+  onStep?: FitOptions['onStep'];
   log?: (line: string) => void;
 }
 

@@ -7,7 +7,7 @@ import { oracleScorer, socialOracleScorer } from '../evaluation/oracle';
 import { PUBLISHED, type PublishedFigure } from '../evaluation/published';
 import { evaluateRanking, type RankingReport } from '../evaluation/ranking-metrics';
 import type { SageEncoder } from '../encoders/sage-encoder';
-import type { EpochRecord, FitResult } from './fit-loop';
+import type { EpochRecord, FitOptions, FitResult } from './fit-loop';
 import { baselinesOnSplit, fitResumable, type BaselineChoice } from './run-steps';
 import { sageInputs } from './sage-graph';
 import { embedNodes, sageTrainable, type SageTrainOptions } from './sage-trainable';
@@ -37,7 +37,7 @@ export interface InductiveOptions extends Omit<SageTrainOptions, 'validK' | 'run
   /** Gifts as user ids with their time: before the split point they train the gift objective, after it they test gift AUC. */
   giftEvents?: { sender: string; recipient: string; at: number }[];
   onEpoch?: (r: EpochRecord & { best: number; bestEpoch: number }) => void;
-  onStep?: (epoch: number, step: number, loss: number, examplesPerSec: number) => void;
+  onStep?: FitOptions['onStep'];
   log?: (line: string) => void;
 }
 

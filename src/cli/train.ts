@@ -214,8 +214,8 @@ async function runHead(name: string, argv: string[]): Promise<void> {
 function progressHooks(maxEpochs: number, stepsPerEpoch: number) {
   let progress: Progress = createProgress('epoch 1', stepsPerEpoch);
   return {
-    onStep: (epoch: number, step: number, loss: number, eps: number, steps: number = stepsPerEpoch) => {
-      if (step === 0) progress = createProgress(`epoch ${epoch + 1}/${maxEpochs}`, steps);
+    onStep: (epoch: number, step: number, loss: number, eps: number, steps: number = stepsPerEpoch, epochs: number = maxEpochs) => {
+      if (step === 0) progress = createProgress(`epoch ${epoch + 1}/${epochs}`, steps);
       progress.tick(1, `loss ${loss.toFixed(4)} edges/s ${Math.round(eps)}`);
     },
     onEpoch: (r: EpochRecord & { best: number; bestEpoch: number }) =>

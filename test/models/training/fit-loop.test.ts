@@ -35,6 +35,12 @@ describe('fit loop', () => {
     expect(m.epochsRun).toBe(5);
   });
 
+  it('reports each step with this run\'s steps per epoch and epoch count, for the progress bar', async () => {
+    const seen: string[] = [];
+    await fit(scripted([0.1, 0.2]), { maxEpochs: 2, evalEvery: 1, patience: 5, timeBudgetMs: 0, onStep: (e, s, _l, _x, steps, epochs) => seen.push(`${e}.${s}/${steps}x${epochs}`) });
+    expect(seen).toEqual(['0.0/2x2', '0.1/2x2', '1.0/2x2', '1.1/2x2']);
+  });
+
   it('stops at the time budget and resumes from the state it left', async () => {
     let t = 0;
     const m = scripted([0.1, 0.2, 0.3, 0.4]);
