@@ -1,11 +1,14 @@
 import type { HeteroGraph } from '../../src/features/hetero-graph';
 import type { InteractionSplit } from '../../src/features/splits';
 import type { BaselineRow } from '../baselines/report';
-import { csrFromPairs, coldStartUsers, type Csr } from '../evaluation/interactions';
+import path from 'node:path';
+import { itemKnnScorer } from '../baselines/item-knn';
+import { csrFromPairs, coldStartUsers, friendsWhoBought, type Csr } from '../evaluation/interactions';
 import { PUBLISHED, type PublishedFigure } from '../evaluation/published';
-import { evaluateRanking, type RankingReport } from '../evaluation/ranking-metrics';
+import { evaluateRanking, type RankingReport, type Scorer } from '../evaluation/ranking-metrics';
+import { blendScorer, selectBlend, type BlendParts, type BlendSelection } from '../evaluation/score-blend';
 import type { LightGcn, SocialMode } from '../encoders/lightgcn';
-import { fit, type EpochRecord, type FitOptions, type FitResult } from './fit-loop';
+import type { EpochRecord, FitOptions, FitResult } from './fit-loop';
 import { lightGcnTrainable } from './lightgcn-trainable';
 import { baselinesOnSplit, fitResumable, type BaselineChoice } from './run-steps';
 
@@ -32,6 +35,11 @@ export interface CollaborativeOptions {
    * validation pairs are 10% of the training data, held out only to choose the epoch.
    */
   refit?: boolean;
+  /**
+   * Blend the model with item-kNN and the friends' count, weights chosen on validation
+   * (score-blend.ts); the blend is then the headline. The model alone is reported beside it.
+   */
+  blend?: boolean;
   onEpoch?: (r: EpochRecord & { best: number; bestEpoch: number }) => void;
   onStep?: FitOptions['onStep'];
   log?: (line: string) => void;
@@ -41,12 +49,14 @@ export interface CollaborativeReport {
   model: string;
   split: { kind: string; users: number; items: number; train: number; valid: number; test: number; testUsers: number };
   fit: { stopped: FitResult['stopped']; epochs: number; bestEpoch: number; bestValidRecall20: number; ms: number; history: EpochRecord[] };
-  /** The headline: the refit model's test figures with `refit`, else the validation-selected weights'. */
+  /** The headline: the refit model's test figures with `refit`, else the validation-selected weights'; blended with `blend`. */
   test: RankingReport;
   coldStartUsers: RankingReport;
   /** With `refit`: the validation-selected weights (trained on train only) on the same test, for comparison. */
   selected: { test: RankingReport; coldStartUsers: RankingReport } | null;
   refit: { epochs: number; ms: number } | null;
+  /** With `blend`: the selection on validation, and the served model alone (without the blend) on the test. */
+  blend: { selection: BlendSelection; modelOnly: { test: RankingReport; coldStartUsers: RankingReport } } | null;
   baselines: BaselineRow[];
   published: PublishedFigure[];
 }
@@ -105,26 +115,43 @@ export async function trainCollaborative(
   const social = o.social === 'none' ? null : c.social;
   const { trainable, model, dispose } = lightGcnTrainable(c.train, c.valid, social, trainOptions);
   const result = await fitResumable(trainable, o, runOptions);
-  const evaluate = (m: LightGcn) => {
-    const scorer = (u: Int32Array, out?: Float32Array) => m.scoreUsers(u, out);
-    return {
-      test: evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20] }),
-      coldStartUsers: evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20], subset: coldStartUsers(c.trainAll, 5) }),
-    };
-  };
+  const evaluateScorer = (scorer: Scorer) => ({
+    test: evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20] }),
+    coldStartUsers: evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20], subset: coldStartUsers(c.trainAll, 5) }),
+  });
+  const evaluate = (m: LightGcn) => evaluateScorer((u, out) => m.scoreUsers(u, out));
   const selected = evaluate(model);
+  const numItems = c.train.numItems;
+  const blendParts = (train: Csr): BlendParts => ({ itemKnn: itemKnnScorer(train), friends: social ? friendsWhoBought(train, social) : null });
+  // Chosen with the validation-selected weights, which never saw the validation pairs.
+  const selection = o.blend ? selectBlend({ model: (u, out) => model.scoreUsers(u, out), parts: blendParts(c.train), train: c.train, valid: c.valid, numItems }) : null;
+  if (selection) o.log?.(`blend chosen on validation: item-kNN ${selection.selected.itemKnn}, friends ${selection.selected.social}`);
   let served = { model, dispose, figures: selected };
   let refit: CollaborativeReport['refit'] = null;
   if (o.refit && result.state.bestEpoch > 0) {
     const epochs = result.state.bestEpoch;
     o.log?.(`refit: training from scratch on train + validation for the selected ${epochs} epochs`);
-    // No validation and no checkpoints (checkpointDir null): the epoch count is fixed, the weights after it are the model.
-    const again = lightGcnTrainable(c.trainAll, c.valid, social, { ...trainOptions, checkpointDir: null, runOptions: { ...runOptions, refit: epochs } });
-    const r = await fit({ ...again.trainable, validate: () => 0 }, { maxEpochs: epochs, evalEvery: epochs, patience: Infinity, timeBudgetMs: 0, ...(o.onStep ? { onStep: o.onStep } : {}) });
-    refit = { epochs, ms: r.ms };
-    o.log?.(`refit: ${epochs} epochs in ${(r.ms / 1000).toFixed(0)} s`);
+    // No validation: the epoch count is fixed, the weights after it are the model. Its one
+    // checkpoint, at the end, lets a later --resume reuse a finished refit.
+    const refitOptions = { ...runOptions, refit: epochs };
+    const refitDir = o.checkpointDir ? path.join(o.checkpointDir, 'refit') : null;
+    const again = lightGcnTrainable(c.trainAll, c.valid, social, { ...trainOptions, checkpointDir: refitDir, runOptions: refitOptions });
+    const r = await fitResumable(
+      { ...again.trainable, validate: () => 0 },
+      { resume: o.resume, checkpointDir: refitDir, ...(o.log ? { log: o.log } : {}), maxEpochs: epochs, evalEvery: epochs, patience: Infinity, timeBudgetMs: 0, ...(o.onStep ? { onStep: o.onStep } : {}) },
+      refitOptions,
+    );
+    const ms = r.state.history.reduce((t, h) => t + h.ms, 0);
+    refit = { epochs, ms };
+    o.log?.(`refit: ${epochs} epochs, ${(ms / 1000).toFixed(0)} s of training`);
     dispose();
     served = { model: again.model, dispose: again.dispose, figures: evaluate(again.model) };
+  }
+  let blend: CollaborativeReport['blend'] = null;
+  if (selection) {
+    const m = served.model;
+    blend = { selection, modelOnly: served.figures };
+    served = { ...served, figures: evaluateScorer(blendScorer((u, out) => m.scoreUsers(u, out), blendParts(c.trainAll), selection.selected, numItems)) };
   }
   const baselines = baselinesOnSplit(c, o.baselines, o.seed);
   const report: CollaborativeReport = {
@@ -150,6 +177,7 @@ export async function trainCollaborative(
     coldStartUsers: served.figures.coldStartUsers,
     selected: refit ? selected : null,
     refit,
+    blend,
     baselines,
     published: PUBLISHED[o.dataset] ?? [],
   };

@@ -19,6 +19,7 @@ import { consoleLogger } from '../logging/logger';
 import { createProgress, type Progress } from '../logging/progress';
 import { initTfBackend } from '../runtime/tf-backend';
 import type { RankingReport } from '../../graph-models/evaluation/ranking-metrics';
+import { BLEND_KEY } from '../../graph-models/evaluation/score-blend';
 import { writeArtifactFiles } from '../../graph-models/training/artifact-writer';
 import type { EpochRecord } from '../../graph-models/training/fit-loop';
 import { formatTable, rowFromBaseline, rowFromPublished, rowFromRanking } from '../../graph-models/training/report-format';
@@ -34,13 +35,15 @@ type ModelName = (typeof MODELS)[number];
 /**
  * `npm run train -- --dataset D --model sage|lightgcn|socialgcn [--epochs N] [--eval-every K]
  *   [--patience P] [--time-budget 30m] [--resume] [--seed S] [--dim 64] [--lr ...] [--batch ...]
- *   [--baselines all|fast|none] [--version V] [--gift-weight 0] [--refit]`
+ *   [--baselines all|fast|none] [--version V] [--gift-weight 0] [--refit] [--blend]`
  *
  * Exports the dataset from Neo4j, splits it (its published split, or by time for a
  * synthetic world), trains with early stopping on validation Recall@20 (checkpoints in
  * var/checkpoints/<model>-<dataset>/, `--resume` continues, `--time-budget` stops
  * cleanly), reads the test split once (`--refit`, lightgcn/socialgcn: also retrains on
- * train + validation for the selected epochs, which becomes the saved model), fits the baselines (and on a synthetic world the
+ * train + validation for the selected epochs, which becomes the saved model, and a finished
+ * refit is checkpointed so a later `--resume --refit` reuses it; `--blend`: the headline
+ * adds item-kNN and the friends' count with weights chosen on validation), fits the baselines (and on a synthetic world the
  * planted-truth oracle) on the same split, prints the table beside published figures and
  * saves graph-models/artifacts/<model>/<version>/ with manifest, report and model card.
  */
@@ -48,7 +51,7 @@ runCli(async () => {
   const head = headOf(process.argv.slice(2));
   if (head) return runHead(head.name, head.argv);
   const args = parseArgs(process.argv.slice(2), {
-    dataset: 'value', model: 'value', epochs: 'value', 'eval-every': 'value', patience: 'value', 'time-budget': 'value', resume: 'boolean', refit: 'boolean',
+    dataset: 'value', model: 'value', epochs: 'value', 'eval-every': 'value', patience: 'value', 'time-budget': 'value', resume: 'boolean', refit: 'boolean', blend: 'boolean',
     seed: 'value', dim: 'value', layers: 'value', lr: 'value', l2: 'value', batch: 'value', baselines: 'value', version: 'value', fanouts: 'value', 'gift-weight': 'value',
   });
   const config = loadConfig(process.env);
@@ -92,7 +95,7 @@ runCli(async () => {
 
     let table: string;
     let test: RankingReport;
-    let report: { fit: { ms: number; history: EpochRecord[]; bestEpoch: number; epochs: number; stopped: string }; split: { kind: string; testUsers: number }; coldStartUsers: RankingReport; refit?: { epochs: number; ms: number } | null };
+    let report: { fit: { ms: number; history: EpochRecord[]; bestEpoch: number; epochs: number; stopped: string }; split: { kind: string; testUsers: number }; coldStartUsers: RankingReport; refit?: { epochs: number; ms: number } | null; blend?: object | null };
     let card: string;
     let hyper: Record<string, unknown>;
     let extraMd = '';
@@ -138,7 +141,7 @@ runCli(async () => {
       ]);
       card = `- What: inductive heterogeneous GraphSAGE encoder (Hamilton et al., NeurIPS 2017), ${fanouts.length} layers, fanouts ${fanouts.join('/')}, mean aggregation, ${dim}-d L2-normalised embeddings; trained on purchase (in-batch softmax with logQ correction) and friendship links.\n- Serves: yes. Users and items are embedded from features (src/features, as of t) and sampled neighbours only, so a brand-new user or item gets an embedding, and embeddings refresh after writes.\n`;
     } else {
-      const r = await trainCollaborative(split, g, { ...common, ...hooks, social: model === 'lightgcn' ? 'none' : 'fusion', dim, layers: intArg(args, 'layers', 3, 0), lr, l2: num(args, 'l2', 1e-4), batchSize, refit: args.flags.has('refit') });
+      const r = await trainCollaborative(split, g, { ...common, ...hooks, social: model === 'lightgcn' ? 'none' : 'fusion', dim, layers: intArg(args, 'layers', 3, 0), lr, l2: num(args, 'l2', 1e-4), batchSize, refit: args.flags.has('refit'), blend: args.flags.has('blend') });
       try {
         await r.model.save(dir, { dataset, version });
       } finally {
@@ -146,19 +149,28 @@ runCli(async () => {
       }
       test = r.report.test;
       report = r.report;
-      hyper = { social: model === 'lightgcn' ? 'none' : 'fusion', batchSize, lr, l2: num(args, 'l2', 1e-4), layers: intArg(args, 'layers', 3, 0), refit: r.report.refit };
+      const blend = r.report.blend;
+      // The blend's weights travel with the model: scoring the artifact as reported needs them.
+      hyper = { social: model === 'lightgcn' ? 'none' : 'fusion', batchSize, lr, l2: num(args, 'l2', 1e-4), layers: intArg(args, 'layers', 3, 0), refit: r.report.refit, ...(blend ? { [BLEND_KEY]: blend.selection.selected } : {}) };
       const selectedNote = `best epoch ${r.report.fit.bestEpoch} of ${r.report.fit.epochs}, ${r.report.fit.stopped}`;
+      const servedName = r.report.refit ? `${model} (ours, refit on train + validation for the selected ${r.report.refit.epochs} epochs)` : `${model} (ours, validation-selected)`;
+      const servedNote = r.report.refit ? `refit ${(r.report.refit.ms / 1000).toFixed(0)} s` : selectedNote;
+      const w = blend?.selection.selected;
       table = formatTable([
-        ...(r.report.refit && r.report.selected
+        ...(blend && w
           ? [
-              rowFromRanking(`${model} (ours, refit on train + validation for the selected ${r.report.refit.epochs} epochs)`, r.report.test, `headline; refit ${(r.report.refit.ms / 1000).toFixed(0)} s`),
-              rowFromRanking(`${model} — validation-selected weights (train without validation)`, r.report.selected.test, selectedNote),
+              rowFromRanking(`${servedName} + ${w.itemKnn} × item-kNN + ${w.social} × ln(1 + friends who have it), weights chosen on validation`, r.report.test, 'headline'),
+              rowFromRanking(`${servedName}, alone`, blend.modelOnly.test, servedNote),
             ]
-          : [rowFromRanking(`${model} (ours, validation-selected)`, r.report.test, selectedNote)]),
+          : [rowFromRanking(servedName, r.report.test, `headline; ${servedNote}`)]),
+        ...(r.report.refit && r.report.selected ? [rowFromRanking(`${model} — validation-selected weights (train without validation)`, r.report.selected.test, selectedNote)] : []),
         rowFromRanking(`${model} — cold-start users (≤5 train items)`, r.report.coldStartUsers),
         ...r.report.baselines.map(rowFromBaseline),
         ...r.report.published.map(rowFromPublished),
       ]);
+      if (blend) {
+        extraMd = `\nBlend (score = z(model) + α·z(item-kNN) + β·ln(1 + friends who have the item), z standardising each user's scores) chosen on the validation pairs with the validation-selected weights, R@20 / N@20 by (α, β): ${blend.selection.rows.map((x) => `(${x.weights.itemKnn}, ${x.weights.social}): ${x.valid.recall[20]!.toFixed(4)} / ${x.valid.ndcg[20]!.toFixed(4)}`).join('; ')}; selected α = ${blend.selection.selected.itemKnn}, β = ${blend.selection.selected.social}. The test split was read after the choice.\n`;
+      }
       card = `- What: ${model === 'lightgcn' ? 'LightGCN (He et al., SIGIR 2020)' : 'LightGCN with SocialLGN-style social propagation (Liao et al. 2022)'}, ${dim}-d, BPR loss.\n- Serves: no. It is transductive (a learned row per user and item), so it cannot embed new nodes or refresh on writes; it is the offline anchor on the collaborative datasets.\n`;
     }
     console.log(`\n${table}\n${extraMd}`);
@@ -177,7 +189,7 @@ runCli(async () => {
       },
       report: { ...report, backend: tfRuntime.backend, wallMs, commit, command, seed },
       reportMd: `# ${model} on ${dataset}\n\nCommand: \`${command}\`  \nCommit: ${commit ?? 'uncommitted'}  \nBackend: ${tfRuntime.backend}  \nSeed: ${seed}  \nWall time: ${(wallMs / 1000).toFixed(0)} s (training ${(report.fit.ms / 1000).toFixed(0)} s, ${report.fit.epochs} epochs, ${report.fit.stopped}${report.refit ? `; refit ${(report.refit.ms / 1000).toFixed(0)} s, ${report.refit.epochs} epochs` : ''})  \nSplit: ${report.split.kind}, ${report.split.testUsers} test users; ${report.refit ? `epoch count selected on validation, then the model retrained on train + validation for it (the headline), and the validation-selected weights beside it` : 'test read once with the validation-selected weights'}.\n\n${table}\n${extraMd}\nValidation Recall@20 trajectory (epoch: value): ${trajectory}\n`,
-      modelCard: `# Model card: ${model}/${version}\n\n${card}- Data: dataset "${dataset}", snapshot ${snapshot.hash.slice(0, 16)}, ${report.split.kind} split.\n- Test (${report.refit ? 'refit on train + validation for the epoch count selected on validation' : 'validation-selected'}): R@20 ${test.recall[20]!.toFixed(4)}, N@20 ${test.ndcg[20]!.toFixed(4)}; cold-start users R@20 ${report.coldStartUsers.recall[20]!.toFixed(4)}.\n- Reproduce: \`${command}\` at commit ${commit ?? '(uncommitted)'} on backend ${tfRuntime.backend}.\n- Limits: trained on one dataset; popularity bias of softmax/BPR objectives; see report.md for baselines.\n`,
+      modelCard: `# Model card: ${model}/${version}\n\n${card}- Data: dataset "${dataset}", snapshot ${snapshot.hash.slice(0, 16)}, ${report.split.kind} split.\n- Test (${report.refit ? 'refit on train + validation for the epoch count selected on validation' : 'validation-selected'}${report.blend ? ', blended with item-kNN and the friends\' count as chosen on validation' : ''}): R@20 ${test.recall[20]!.toFixed(4)}, N@20 ${test.ndcg[20]!.toFixed(4)}; cold-start users R@20 ${report.coldStartUsers.recall[20]!.toFixed(4)}.\n- Reproduce: \`${command}\` at commit ${commit ?? '(uncommitted)'} on backend ${tfRuntime.backend}.\n- Limits: trained on one dataset; popularity bias of softmax/BPR objectives; see report.md for baselines.\n`,
     });
     logger.info(`saved ${path.relative(PROJECT_ROOT, dir)} (artifact ${manifest.artifactHash.slice(0, 12)})`);
   } finally {

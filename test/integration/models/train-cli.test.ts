@@ -22,7 +22,7 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
   afterAll(async () => {
     await dropDataset(graph, dataset);
     await graph.close();
-    fs.rmSync(path.join(ARTIFACTS_DIR, 'lightgcn', `${version}-refit`), { recursive: true, force: true });
+    for (const v of [`${version}-refit`, `${version}-refit-again`]) fs.rmSync(path.join(ARTIFACTS_DIR, 'lightgcn', v), { recursive: true, force: true });
     for (const m of ['lightgcn', 'sage']) {
       fs.rmSync(path.join(ARTIFACTS_DIR, m, version), { recursive: true, force: true });
       fs.rmSync(path.join(PROJECT_ROOT, 'var', 'checkpoints', `${m}-${dataset}`), { recursive: true, force: true });
@@ -39,16 +39,33 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
     for (const f of ['model.json', 'weights.bin', 'manifest.json', 'report.json', 'report.md', 'MODEL_CARD.md']) expect(fs.existsSync(path.join(ref.dir, f))).toBe(true);
   }, 300_000);
 
-  it('with --refit retrains on train + validation for the selected epochs, saves that model and reports the selected weights beside it', async () => {
+  it('with --refit --blend retrains on train + validation for the selected epochs, saves that model, reports the blend as the headline with the model alone and the selected weights beside it; --resume reuses the finished refit', async () => {
     const v = `${version}-refit`;
-    const r = await startCli('src/cli/train.ts', ['--dataset', dataset, '--model', 'lightgcn', '--epochs', '2', '--eval-every', '1', '--baselines', 'none', '--version', v, '--batch', '128', '--refit'], cliEnv({ GIFTGRAPH_TRUTH_DIR: truthDir })).done;
+    const argv = ['--dataset', dataset, '--model', 'lightgcn', '--epochs', '2', '--eval-every', '1', '--baselines', 'none', '--batch', '128', '--refit', '--blend'];
+    const r = await startCli('src/cli/train.ts', [...argv, '--version', v], cliEnv({ GIFTGRAPH_TRUTH_DIR: truthDir })).done;
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/refit on train \+ validation for the selected \d epochs/);
-    const report = JSON.parse(fs.readFileSync(path.join(ARTIFACTS_DIR, 'lightgcn', v, 'report.json'), 'utf8'));
+    const read = (version: string) => JSON.parse(fs.readFileSync(path.join(ARTIFACTS_DIR, 'lightgcn', version, 'report.json'), 'utf8'));
+    const report = read(v);
     expect(report.refit.epochs).toBe(report.fit.bestEpoch);
     expect(report.refit.epochs).toBeGreaterThanOrEqual(1);
     expect(report.selected.test.users).toBe(report.test.users);
-    expect(fs.readFileSync(path.join(ARTIFACTS_DIR, 'lightgcn', v, 'report.md'), 'utf8')).toMatch(/validation-selected weights \(train without validation\)/);
+    const md = fs.readFileSync(path.join(ARTIFACTS_DIR, 'lightgcn', v, 'report.md'), 'utf8');
+    expect(md).toMatch(/validation-selected weights \(train without validation\)/);
+    expect(md).toMatch(/, alone \|/);
+    // No friendship weight for plain LightGCN: α alone is chosen, (0, 0) among the candidates.
+    expect(report.blend.selection.rows.map((x: { weights: { social: number } }) => x.weights.social)).toEqual(report.blend.selection.rows.map(() => 0));
+    expect(report.blend.selection.rows).toContainEqual(expect.objectContaining({ weights: { itemKnn: 0, social: 0 } }));
+    expect(report.blend.modelOnly.test.users).toBe(report.test.users);
+    expect(new ArtifactStore(ARTIFACTS_DIR).get('lightgcn', v)!.manifest.hyperparameters.blend).toEqual(report.blend.selection.selected);
+
+    const again = await startCli('src/cli/train.ts', [...argv, '--version', `${v}-again`, '--resume'], cliEnv({ GIFTGRAPH_TRUTH_DIR: truthDir })).done;
+    expect(again.code).toBe(0);
+    // Both loops resume: the selection run's at its last epoch, the refit's finished.
+    expect(`${again.stdout}${again.stderr}`.match(/resuming from epoch/g)).toHaveLength(2);
+    const second = read(`${v}-again`);
+    expect(second.test).toEqual(report.test);
+    expect(second.refit.ms).toBe(report.refit.ms);
   }, 300_000);
 
   it('refuses an unknown model with a coded error', async () => {
