@@ -68,7 +68,9 @@ export async function fit(model: Trainable, o: FitOptions): Promise<FitResult> {
     : { epoch: 0, bestEpoch: -1, bestMetric: -Infinity, evalsWithoutGain: 0, history: [] };
   let best: Float32Array[] | null = o.resumeFrom?.best ?? null;
   let stopped: FitResult['stopped'] = 'max-epochs';
-  while (state.epoch < o.maxEpochs) {
+  // A run resumed after it converged trains no further epoch (its best weights are final).
+  if (state.evalsWithoutGain >= o.patience) stopped = 'converged';
+  while (stopped !== 'converged' && state.epoch < o.maxEpochs) {
     const e0 = now();
     let lossSum = 0;
     for (let s = 0; s < model.stepsPerEpoch; s++) {

@@ -54,6 +54,16 @@ describe('fit loop', () => {
     expect(second.state.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4]);
   });
 
+  it('resumed after it converged, trains no further epoch and keeps the best weights', async () => {
+    const first = await fit(scripted([0.1, 0.3, 0.2, 0.25, 0.29, 0.1, 0.5]), { maxEpochs: 7, evalEvery: 1, patience: 3, timeBudgetMs: 0 });
+    const m = scripted([0.1, 0.3, 0.2, 0.25, 0.29, 0.1, 0.5]);
+    const again = await fit(m, { maxEpochs: 7, evalEvery: 1, patience: 3, timeBudgetMs: 0, resumeFrom: { ...first.state, best: [Float32Array.of(first.state.bestEpoch)] } });
+    expect(again.stopped).toBe('converged');
+    expect(m.epochsRun).toBe(0);
+    expect(again.state.epoch).toBe(first.state.epoch);
+    expect(m.w).toBe(2);
+  });
+
   it('writes and reads checkpoints whole', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gg-ckpt-'));
     const state = { epoch: 3, bestEpoch: 2, bestMetric: 0.25, evalsWithoutGain: 1, history: [] };
