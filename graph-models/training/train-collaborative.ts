@@ -1,7 +1,7 @@
+import path from 'node:path';
 import type { HeteroGraph } from '../../src/features/hetero-graph';
 import type { InteractionSplit } from '../../src/features/splits';
 import type { BaselineRow } from '../baselines/report';
-import path from 'node:path';
 import { itemKnnScorer } from '../baselines/item-knn';
 import { csrFromPairs, coldStartUsers, friendsWhoBought, type Csr } from '../evaluation/interactions';
 import { PUBLISHED, type PublishedFigure } from '../evaluation/published';
