@@ -159,8 +159,9 @@ const localId = (scoped: unknown) => String(scoped).slice(String(scoped).indexOf
 /**
  * Puts back the state a mutation phase's calls found, so the replay of (b) runs the
  * recorded statements against that state and does the same work. Without it a replayed
- * join finds its group buy already full (and refuses), and a replayed MERGE finds the
- * relationship the phase created: (b) would time no-ops. Returns how many relationships it
+ * join (keeping its group buy's id, see REPLAYS_ON_UNDONE_STATE) would find the group buy
+ * already full and refuse, and a replayed MERGE would find the relationship the phase
+ * created: (b) would time no-ops. Returns how many relationships it
  * removed. Mutations whose write always CREATEs (purchase, sendGift, addFriend) need none.
  * The pairs and group buys undone are the phase's own: drawn so that the state before the
  * phase had none of them (prepareMutation), except a dismissal drawn twice, a
