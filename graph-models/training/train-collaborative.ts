@@ -61,6 +61,15 @@ export interface CollaborativeReport {
   published: PublishedFigure[];
 }
 
+/**
+ * What a blend adds to the model, fitted on `train`: item-kNN, and the friends' count when
+ * the model propagates over a friendship graph (`social`; null for plain LightGCN). Shared
+ * by training and by whatever rescores a blended artifact, so both blend the same parts.
+ */
+export function blendPartsOf(train: Csr, social: Csr | null): BlendParts {
+  return { itemKnn: itemKnnScorer(train), friends: social ? friendsWhoBought(train, social) : null };
+}
+
 /** The CSR views of a split the evaluator, the baselines and LightGCN share. */
 export function splitCsrs(split: InteractionSplit, g: HeteroGraph): { train: Csr; valid: Csr; trainAll: Csr; test: Csr; social: Csr | null } {
   const U = g.nodes.user.ids.length;
@@ -122,7 +131,7 @@ export async function trainCollaborative(
   const evaluate = (m: LightGcn) => evaluateScorer((u, out) => m.scoreUsers(u, out));
   const selected = evaluate(model);
   const numItems = c.train.numItems;
-  const blendParts = (train: Csr): BlendParts => ({ itemKnn: itemKnnScorer(train), friends: social ? friendsWhoBought(train, social) : null });
+  const blendParts = (train: Csr) => blendPartsOf(train, social);
   // Chosen with the validation-selected weights, which never saw the validation pairs.
   const selection = o.blend ? selectBlend({ model: (u, out) => model.scoreUsers(u, out), parts: blendParts(c.train), train: c.train, valid: c.valid, numItems }) : null;
   if (selection) o.log?.(`blend chosen on validation: item-kNN ${selection.selected.itemKnn}, friends ${selection.selected.social}`);

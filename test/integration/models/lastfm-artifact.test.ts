@@ -10,11 +10,9 @@ import { parseImportArgs } from '../../../src/import/spec';
 import { ingestDataset } from '../../../src/ingest/ingest';
 import { silentLogger } from '../../../src/logging/logger';
 import { LightGcn } from '../../../graph-models/encoders/lightgcn';
-import { itemKnnScorer } from '../../../graph-models/baselines/item-knn';
-import { friendsWhoBought } from '../../../graph-models/evaluation/interactions';
 import { evaluateRanking } from '../../../graph-models/evaluation/ranking-metrics';
 import { blendScorer, blendWeightsOf } from '../../../graph-models/evaluation/score-blend';
-import { splitCsrs } from '../../../graph-models/training/train-collaborative';
+import { blendPartsOf, splitCsrs } from '../../../graph-models/training/train-collaborative';
 import { dropDataset, testGraph, TEST_NOW, uniqueDataset } from '../../support/graph';
 
 const LASTFM = path.join(PROJECT_ROOT, '..', 'shared', 'datasets', 'lastfm');
@@ -51,7 +49,7 @@ describe('the committed lastfm artifact', () => {
       // A blended artifact reports the blend: item-kNN and the friends' count over the same train + validation.
       const w = blendWeightsOf(m.hyperparameters);
       const alone = (u: Int32Array, out?: Float32Array) => model.scoreUsers(u, out);
-      const scorer = w ? blendScorer(alone, { itemKnn: itemKnnScorer(c.trainAll), friends: c.social ? friendsWhoBought(c.trainAll, c.social) : null }, w, c.trainAll.numItems) : alone;
+      const scorer = w ? blendScorer(alone, blendPartsOf(c.trainAll, m.hyperparameters.social !== 'none' ? c.social : null), w, c.trainAll.numItems) : alone;
       const r = evaluateRanking({ train: c.trainAll, test: c.test, scorer, ks: [10, 20] });
       const reported = m.metrics.test as { recall: Record<string, number>; ndcg: Record<string, number>; users: number };
       expect(r.users).toBe(reported.users);
