@@ -5,6 +5,7 @@ import { bprPresetFor, mfScorer, trainBprMf, type BprMfOptions } from './bpr-mf'
 import { itemKnnScorer, type ItemKnnOptions } from './item-knn';
 import { mostPopularScorer } from './most-popular';
 import { socialScorer } from './social';
+import { USER_KNN_DEFAULT_K, userKnnScorer, type UserKnnOptions } from './user-knn';
 
 export interface RunBaselinesOptions {
   train: Csr;
@@ -15,6 +16,8 @@ export interface RunBaselinesOptions {
   ks: readonly number[];
   /** Item-kNN settings; `false` skips it. */
   itemKnn?: ItemKnnOptions | false;
+  /** User-kNN settings; `false` (the default) skips it. */
+  userKnn?: UserKnnOptions | false;
   /**
    * BPR-MF settings over the size-based preset (`bprPresetFor`: dense Adam as the PyTorch
    * reference on lastfm-sized data, lazy Adam with stronger L2 and sampled validation on
@@ -41,7 +44,7 @@ export interface RunBaselinesOptions {
 }
 
 export interface BaselineRow {
-  name: 'most-popular' | 'item-knn' | 'bpr-mf' | 'social';
+  name: 'most-popular' | 'item-knn' | 'user-knn' | 'bpr-mf' | 'social';
   /** Test users averaged over. */
   users: number;
   recall: Record<number, number>;
@@ -57,7 +60,7 @@ export interface BaselineRow {
 
 /**
  * Fits and evaluates the simple baselines on one split with the evaluator's protocol, in a
- * fixed order (most-popular, item-kNN, BPR-MF, social). Deterministic up to the timings.
+ * fixed order (most-popular, item-kNN, user-kNN, BPR-MF, social). Deterministic up to the timings.
  * The lead's training CLI prints these rows beside the GNN models (`formatBaselineRows`).
  */
 export function runBaselines(opts: RunBaselinesOptions): BaselineRow[] {
@@ -77,6 +80,10 @@ export function runBaselines(opts: RunBaselinesOptions): BaselineRow[] {
   if (opts.itemKnn !== false) {
     const knn = opts.itemKnn ?? {};
     measure('item-knn', () => ({ scorer: itemKnnScorer(train, knn), detail: { k: knn.k ?? 100 } }));
+  }
+  if (opts.userKnn) {
+    const knn = opts.userKnn;
+    measure('user-knn', () => ({ scorer: userKnnScorer(train, knn), detail: { k: knn.k ?? USER_KNN_DEFAULT_K } }));
   }
   if (opts.bprMf !== false) {
     const preset = bprPresetFor(train);

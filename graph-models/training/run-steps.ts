@@ -18,6 +18,8 @@ export function baselinesOnSplit(c: { trainAll: Csr; test: Csr; social: Csr | nu
     ks: [10, 20],
     seed,
     itemKnn: choice.itemKnn ? {} : false,
+    // The two neighbourhood baselines go together: user-kNN is as cheap as item-kNN.
+    userKnn: choice.itemKnn ? {} : false,
     bprMf: choice.bprMf ? {} : false,
     ...(choice.social && c.social ? { social: c.social } : {}),
   });

@@ -22,6 +22,9 @@ describe('runBaselines', () => {
     }
     expect(rows[2]!.detail).toMatchObject({ optimizer: 'adam' });
     expect(runBaselines({ train, test, ks: [1], bprMf: false, itemKnn: false, now }).map((r) => r.name)).toEqual(['most-popular']);
+    const withUsers = runBaselines({ train, test, social, ks: [1], bprMf: false, userKnn: { k: 3 }, now });
+    expect(withUsers.map((r) => r.name)).toEqual(['most-popular', 'item-knn', 'user-knn', 'social']);
+    expect(withUsers[2]!.detail).toEqual({ k: 3 });
   });
 
   it('is deterministic up to the timings', () => {

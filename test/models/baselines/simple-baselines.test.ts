@@ -2,6 +2,7 @@ import { csrFromPairs, type Csr } from '../../../graph-models/evaluation/interac
 import { itemKnnScorer, itemNeighbours } from '../../../graph-models/baselines/item-knn';
 import { mostPopularScorer } from '../../../graph-models/baselines/most-popular';
 import { socialScorer } from '../../../graph-models/baselines/social';
+import { userKnnScorer, userNeighbours } from '../../../graph-models/baselines/user-knn';
 import { symmetricGraph } from '../../../graph-models/evaluation/read-split';
 
 const csr = (numUsers: number, numItems: number, pairs: [number, number][]): Csr =>
@@ -64,5 +65,37 @@ describe('social (friends\' purchases)', () => {
 
   it('rejects a social graph of the wrong size', () => {
     expect(() => socialScorer(train, symmetricGraph(3, Int32Array.from([0]), Int32Array.from([1])))).toThrow('must be 4 x 4 users');
+  });
+});
+
+describe('user-kNN', () => {
+  // User item-sets: u0 {0,1}, u1 {0,1,2}, u2 {1,2}, u3 {3}.
+  // cos(u0,u1) = 2/√6, cos(u0,u2) = 1/2, cos(u1,u2) = 2/√6, u3 shares nothing.
+  const c01 = 2 / Math.sqrt(6);
+  it('keeps cosine neighbours per user, without self-similarity', () => {
+    const nb = userNeighbours(train, { k: 5 });
+    expect(Array.from(nb.offsets)).toEqual([0, 2, 4, 6, 6]);
+    expect(Array.from(nb.neighbours)).toEqual([1, 2, 0, 2, 0, 1]);
+    expect(Array.from(nb.weights)).toEqual(Array.from(Float32Array.from([c01, 0.5, c01, c01, 0.5, c01])));
+  });
+
+  it('scores an item by the summed similarity of the neighbours who have it', () => {
+    const s = userKnnScorer(train, { k: 5 })(Int32Array.from([0, 3]));
+    // u0's neighbours u1 {0,1,2} (c01) and u2 {1,2} (1/2).
+    expect(s[0]).toBeCloseTo(c01, 6);
+    expect(s[1]).toBeCloseTo(c01 + 0.5, 6);
+    expect(s[2]).toBeCloseTo(c01 + 0.5, 6);
+    expect(s[3]).toBe(0);
+    expect(Array.from(s.subarray(4))).toEqual([0, 0, 0, 0]); // u3 has no neighbours
+  });
+
+  it('keeps only the k most similar users', () => {
+    const s = userKnnScorer(train, { k: 1 })(Int32Array.from([0]));
+    expect(Array.from(s)).toEqual(Array.from(Float32Array.from([c01, c01, c01, 0]))); // u1 only
+  });
+
+  it('clears a reused buffer before accumulating', () => {
+    const out = new Float32Array(4).fill(99);
+    expect(Array.from(userKnnScorer(train)(Int32Array.from([3]), out))).toEqual([0, 0, 0, 0]);
   });
 });
