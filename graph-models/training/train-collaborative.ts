@@ -3,7 +3,6 @@ import type { HeteroGraph } from '../../src/features/hetero-graph';
 import type { InteractionSplit } from '../../src/features/splits';
 import type { BaselineRow } from '../baselines/report';
 import { itemKnnScorer } from '../baselines/item-knn';
-import { userKnnScorer } from '../baselines/user-knn';
 import { csrFromPairs, coldStartUsers, friendsWhoBought, type Csr } from '../evaluation/interactions';
 import { PUBLISHED, type PublishedFigure } from '../evaluation/published';
 import { evaluateRanking, type RankingReport, type Scorer } from '../evaluation/ranking-metrics';
@@ -68,7 +67,7 @@ export interface CollaborativeReport {
  * by training and by whatever rescores a blended artifact, so both blend the same parts.
  */
 export function blendPartsOf(train: Csr, social: Csr | null): BlendParts {
-  return { itemKnn: itemKnnScorer(train), userKnn: userKnnScorer(train), friends: social ? friendsWhoBought(train, social) : null };
+  return { itemKnn: itemKnnScorer(train), friends: social ? friendsWhoBought(train, social) : null };
 }
 
 /** The CSR views of a split the evaluator, the baselines and LightGCN share. */
@@ -135,7 +134,7 @@ export async function trainCollaborative(
   const blendParts = (train: Csr) => blendPartsOf(train, social);
   // Chosen with the validation-selected weights, which never saw the validation pairs.
   const selection = o.blend ? selectBlend({ model: (u, out) => model.scoreUsers(u, out), parts: blendParts(c.train), train: c.train, valid: c.valid, numItems }) : null;
-  if (selection) o.log?.(`blend chosen on validation: item-kNN ${selection.selected.itemKnn}, user-kNN ${selection.selected.userKnn}, friends ${selection.selected.social}`);
+  if (selection) o.log?.(`blend chosen on validation: item-kNN ${selection.selected.itemKnn}, friends ${selection.selected.social}`);
   let served = { model, dispose, figures: selected };
   let refit: CollaborativeReport['refit'] = null;
   if (o.refit && result.state.bestEpoch > 0) {

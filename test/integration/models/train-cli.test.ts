@@ -55,7 +55,7 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
     expect(md).toMatch(/, alone \|/);
     // No friendship weight for plain LightGCN: α alone is chosen, (0, 0) among the candidates.
     expect(report.blend.selection.rows.map((x: { weights: { social: number } }) => x.weights.social)).toEqual(report.blend.selection.rows.map(() => 0));
-    expect(report.blend.selection.rows).toContainEqual(expect.objectContaining({ weights: { itemKnn: 0, social: 0, userKnn: 0 } }));
+    expect(report.blend.selection.rows).toContainEqual(expect.objectContaining({ weights: { itemKnn: 0, social: 0 } }));
     expect(report.blend.modelOnly.test.users).toBe(report.test.users);
     expect(new ArtifactStore(ARTIFACTS_DIR).get('lightgcn', v)!.manifest.hyperparameters.blend).toEqual(report.blend.selection.selected);
 

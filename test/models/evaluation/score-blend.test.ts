@@ -11,7 +11,7 @@ const table = (rows: number[][]): Scorer => (users, out) => {
   return s;
 };
 
-describe('score blend: model + α·item-kNN + γ·user-kNN + β·ln(1 + friends who have it)', () => {
+describe('score blend: model + α·item-kNN + β·ln(1 + friends who have it)', () => {
   it('standardises each row to mean 0 and deviation 1, and leaves a constant row at 0', () => {
     const s = standardizeRows(Float32Array.of(1, 2, 3, 4, 7, 7, 7, 7), 2, 4);
     const first = Array.from(s.subarray(0, 4));
@@ -34,52 +34,35 @@ describe('score blend: model + α·item-kNN + γ·user-kNN + β·ln(1 + friends 
   const train = csrFromPairs(3, 4, Int32Array.of(1, 2, 0), Int32Array.of(3, 3, 0));
   const model = table([[0.9, 0.5, 0.1, 0.0], [0, 0, 0, 0], [0, 0, 0, 0]]);
   const knn = table([[0, 0, 2, 0], [0, 0, 0, 0], [0, 0, 0, 0]]);
-  const users = table([[0, 0, 1, 3], [0, 0, 0, 0], [0, 0, 0, 0]]);
-  const parts = { itemKnn: knn, userKnn: users, friends: friendsWhoBought(train, friends) };
-  const noFriends = { ...parts, friends: null };
+  const parts = { itemKnn: knn, friends: friendsWhoBought(train, friends) };
 
-  it('adds α and γ times the standardised kNN rows and β·ln(1 + n) to the standardised model row', () => {
+  it('adds α times the standardised item-kNN row and β·ln(1 + n) to the standardised model row', () => {
     const zModel = standardizeRows(Float32Array.of(0.9, 0.5, 0.1, 0.0), 1, 4);
     const zKnn = standardizeRows(Float32Array.of(0, 0, 2, 0), 1, 4);
-    const zUsers = standardizeRows(Float32Array.of(0, 0, 1, 3), 1, 4);
-    const s = blendScorer(model, parts, { itemKnn: 0.5, social: 0.2, userKnn: 0.3 }, 4)(Int32Array.of(0));
-    for (let j = 0; j < 4; j++) expect(s[j]).toBeCloseTo(zModel[j]! + 0.5 * zKnn[j]! + 0.3 * zUsers[j]! + (j === 3 ? 0.2 * Math.log(3) : 0), 5);
-    expect(() => blendScorer(model, noFriends, { itemKnn: 0, social: 0.1, userKnn: 0 }, 4)).toThrow(RangeError);
-    expect(() => blendScorer(model, parts, { itemKnn: -1, social: 0, userKnn: 0 }, 4)).toThrow(RangeError);
-    expect(() => blendScorer(model, parts, { itemKnn: 0, social: 0, userKnn: -0.1 }, 4)).toThrow(RangeError);
-  });
-
-  it('scores a batch of users row by row with the same blend as one at a time', () => {
-    const scorer = blendScorer(model, parts, { itemKnn: 0.5, social: 0.2, userKnn: 0.3 }, 4);
-    const batch = Array.from(scorer(Int32Array.of(1, 0, 2)));
-    const single = [1, 0, 2].flatMap((u) => Array.from(scorer(Int32Array.of(u))));
-    expect(batch).toEqual(single);
+    const s = blendScorer(model, parts, { itemKnn: 0.5, social: 0.2 }, 4)(Int32Array.of(0));
+    for (let j = 0; j < 4; j++) expect(s[j]).toBeCloseTo(zModel[j]! + 0.5 * zKnn[j]! + (j === 3 ? 0.2 * Math.log(3) : 0), 5);
+    expect(() => blendScorer(model, { itemKnn: knn, friends: null }, { itemKnn: 0, social: 0.1 }, 4)).toThrow(RangeError);
+    expect(() => blendScorer(model, parts, { itemKnn: -1, social: 0 }, 4)).toThrow(RangeError);
   });
 
   it('selects the weights under which the held-out items rank best, the model alone when nothing helps', () => {
     // User 0 goes on to want item 2 (item-kNN's pick): only α > 0 lifts it.
-    const toKnn = selectBlend({ model, parts, train, valid: csrFromPairs(3, 4, Int32Array.of(0), Int32Array.of(2)), numItems: 4, itemKnn: [0, 2], social: [0, 0.5], userKnn: [0] });
+    const toKnn = selectBlend({ model, parts, train, valid: csrFromPairs(3, 4, Int32Array.of(0), Int32Array.of(2)), numItems: 4, itemKnn: [0, 2], social: [0, 0.5] });
     expect(toKnn.rows).toHaveLength(4);
     expect(toKnn.selected.itemKnn).toBe(2);
-    // User 0 goes on to want item 3, the model's last: user-kNN (the only signal in this grid) lifts it.
-    const toUsers = selectBlend({ model, parts, train, valid: csrFromPairs(3, 4, Int32Array.of(0), Int32Array.of(3)), numItems: 4, itemKnn: [0], social: [0], userKnn: [0, 2] });
-    expect(toUsers.selected).toEqual({ itemKnn: 0, social: 0, userKnn: 2 });
-    // Without user-kNN in the grid, nothing favours item 1: the model alone.
-    const alone = selectBlend({ model, parts, train, valid: csrFromPairs(3, 4, Int32Array.of(0), Int32Array.of(1)), numItems: 4, itemKnn: [0, 2], social: [0, 0.5], userKnn: [0] });
-    expect(alone.selected).toEqual({ itemKnn: 0, social: 0, userKnn: 0 });
+    // User 0 goes on to want item 1, which neither signal favours: the model alone.
+    const alone = selectBlend({ model, parts, train, valid: csrFromPairs(3, 4, Int32Array.of(0), Int32Array.of(1)), numItems: 4, itemKnn: [0, 2], social: [0, 0.5] });
+    expect(alone.selected).toEqual({ itemKnn: 0, social: 0 });
   });
 
   it('tries no social weight without a friendship graph, and always scores the model alone', () => {
-    const sel = selectBlend({ model, parts: noFriends, train, valid: csrFromPairs(3, 4, Int32Array.of(0), Int32Array.of(0)), numItems: 4, itemKnn: [0.1], social: [0.5], userKnn: [0] });
-    expect(sel.rows.map((r) => r.weights)).toEqual([{ itemKnn: 0, social: 0, userKnn: 0 }, { itemKnn: 0.1, social: 0, userKnn: 0 }]);
+    const sel = selectBlend({ model, parts: { itemKnn: knn, friends: null }, train, valid: csrFromPairs(3, 4, Int32Array.of(0), Int32Array.of(0)), numItems: 4, itemKnn: [0.1], social: [0.5] });
+    expect(sel.rows.map((r) => r.weights)).toEqual([{ itemKnn: 0, social: 0 }, { itemKnn: 0.1, social: 0 }]);
   });
 
   it('reads the weights an artifact records, none when it records none, and refuses malformed ones', () => {
-    expect(blendWeightsOf({ [BLEND_KEY]: { itemKnn: 0.05, social: 0.5, userKnn: 0.2 }, lr: 0.001 })).toEqual({ itemKnn: 0.05, social: 0.5, userKnn: 0.2 });
-    // Recorded before user-kNN joined the blend: γ = 0.
-    expect(blendWeightsOf({ [BLEND_KEY]: { itemKnn: 0.05, social: 0.5 } })).toEqual({ itemKnn: 0.05, social: 0.5, userKnn: 0 });
+    expect(blendWeightsOf({ [BLEND_KEY]: { itemKnn: 0.05, social: 0.5 }, lr: 0.001 })).toEqual({ itemKnn: 0.05, social: 0.5 });
     expect(blendWeightsOf({ lr: 0.001 })).toBeNull();
     expect(() => blendWeightsOf({ [BLEND_KEY]: { itemKnn: -1, social: 0 } })).toThrow(RangeError);
-    expect(() => blendWeightsOf({ [BLEND_KEY]: { itemKnn: 0, social: 0, userKnn: 'x' } })).toThrow(RangeError);
   });
 });
