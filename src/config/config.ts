@@ -35,7 +35,6 @@ const envSchema = z.object({
   GIFTGRAPH_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   GIFTGRAPH_TF_REQUIRE_NATIVE: z.enum(['0', '1']).default('0'),
   GIFTGRAPH_REFRESH_WORKER: z.enum(['0', '1']).default('1'),
-  GIFTGRAPH_REFRESH_NICE: z.coerce.number().int().min(0).max(19).default(10),
 });
 
 export type LogLevel = z.infer<typeof envSchema>['GIFTGRAPH_LOG_LEVEL'];
@@ -71,8 +70,6 @@ export interface Config {
   tfRequireNative: boolean;
   /** Run the embedding refresh after writes on a worker thread (default) instead of the API's event loop. */
   refreshInWorker: boolean;
-  /** Nice value of the refresh worker's thread (0 = the process's own priority). */
-  refreshNice: number;
 }
 
 export class ConfigError extends Error {
@@ -111,7 +108,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.GIFTGRAPH_LOG_LEVEL,
     tfRequireNative: e.GIFTGRAPH_TF_REQUIRE_NATIVE === '1',
     refreshInWorker: e.GIFTGRAPH_REFRESH_WORKER === '1',
-    refreshNice: e.GIFTGRAPH_REFRESH_NICE,
   };
 }
 
@@ -136,5 +132,4 @@ export const ENV_DOCS: ReadonlyArray<{ name: keyof z.infer<typeof envSchema>; de
   { name: 'GIFTGRAPH_LOG_LEVEL', default: 'info', doc: 'debug, info, warn, error or silent.' },
   { name: 'GIFTGRAPH_TF_REQUIRE_NATIVE', default: '0', doc: 'Set to 1 to fail instead of falling back to WASM/CPU when native TensorFlow does not load (CI sets it once `npm run tf:native` works).' },
   { name: 'GIFTGRAPH_REFRESH_WORKER', default: '1', doc: "Re-encode embeddings after writes on a worker thread of the API (1) or on its main thread (0). The worker keeps that CPU work from queueing other requests." },
-  { name: 'GIFTGRAPH_REFRESH_NICE', default: '10', doc: "Scheduling priority (nice, 0–19) of the refresh worker's thread alone, on Linux: when the cores are busy, re-encoding after writes yields to the threads answering requests. 0 keeps the process priority." },
 ];

@@ -15,8 +15,6 @@ export interface RefreshWorkerInit {
   artifactsDir: string;
   /** Send each call's transactions back with its answer (the serve benchmark replays them). */
   recordTransactions: boolean;
-  /** Nice value the worker gives its own thread at start (0: none; see runtime/thread-priority.ts). */
-  nice: number;
 }
 
 export interface RefreshRequest {

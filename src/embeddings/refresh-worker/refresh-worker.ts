@@ -33,9 +33,7 @@ interface Call {
  * graph, sampling, the forward pass: ~100 ms for a filled group buy's nine buyers on the
  * 100k world, in stretches of up to 26 ms), and since writes answer before their refresh,
  * that work ran between other requests on the one event loop and queued them. On the
- * worker it runs beside them; the OS schedules both threads on the machine's cores, and
- * the worker's thread runs at a lower priority (`init.nice`, GIFTGRAPH_REFRESH_NICE), so
- * on busy cores the requests go first and the refresh takes the idle time.
+ * worker it runs beside them; the OS schedules both threads on the machine's cores.
  *
  * The worker starts on the first refresh. If it dies, the calls in flight fail (a refresh
  * failure never undoes the write: RefreshAfterWrite logs it, and the next read catches up)
@@ -63,10 +61,10 @@ export class RefreshWorker {
   ) {}
 
   /** The worker for a composition root's config: its Neo4j target, transaction timeout and log level. */
-  static forConfig(config: Pick<Config, 'neo4j' | 'txTimeoutMs' | 'logLevel' | 'refreshNice'>, deps: { artifactsDir: string; clock: Clock; logger: Logger; onTransactions?: (txs: RecordedTransaction[]) => void }): RefreshWorker {
+  static forConfig(config: Pick<Config, 'neo4j' | 'txTimeoutMs' | 'logLevel'>, deps: { artifactsDir: string; clock: Clock; logger: Logger; onTransactions?: (txs: RecordedTransaction[]) => void }): RefreshWorker {
     const { uri, user, password, database } = config.neo4j;
     const { artifactsDir, ...rest } = deps;
-    return new RefreshWorker({ init: { target: { uri, user, password, database }, txTimeoutMs: config.txTimeoutMs, logLevel: config.logLevel, artifactsDir, nice: config.refreshNice }, ...rest });
+    return new RefreshWorker({ init: { target: { uri, user, password, database }, txTimeoutMs: config.txTimeoutMs, logLevel: config.logLevel, artifactsDir }, ...rest });
   }
 
   async refresh(dataset: string, o: { users?: string[]; items?: string[] }): Promise<RefreshResult> {

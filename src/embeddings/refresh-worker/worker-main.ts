@@ -11,7 +11,6 @@ import { GiftgraphError } from '../../errors/errors';
 import { createGraphClient } from '../../graph/graph-client';
 import { recordingGraphClient, type RecordedTransaction } from '../../graph/recording-graph-client';
 import { consoleLogger } from '../../logging/logger';
-import { lowerCurrentThreadPriority } from '../../runtime/thread-priority';
 import { ArtifactStore } from '../artifact-store';
 import { EmbeddingRefresher } from '../embedding-refresher';
 import { ModelRegistry } from '../registry';
@@ -25,10 +24,6 @@ tf.enableProdMode();
 const port = parentPort!;
 const init = workerData as RefreshWorkerInit;
 const logger = consoleLogger(init.logLevel, 'refresh-worker');
-// Background work yields to the threads answering requests (see refresh-worker.ts).
-const priority = lowerCurrentThreadPriority(init.nice);
-if (priority.applied) logger.debug(`refresh worker thread ${priority.tid} runs at nice ${priority.nice}`);
-else if (init.nice > 0) logger.warn(`refresh worker keeps the process priority: ${priority.reason}`);
 const inner = createGraphClient({ target: init.target, txTimeoutMs: init.txTimeoutMs });
 const calls = new AsyncLocalStorage<RecordedTransaction[]>();
 const graph = init.recordTransactions

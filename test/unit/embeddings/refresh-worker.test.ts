@@ -10,7 +10,7 @@ import { silentLogger } from '../../../src/logging/logger';
 describe('RefreshWorker', () => {
   const transactions: RecordedTransaction[] = [];
   const worker = new RefreshWorker({
-    init: { target: { uri: 'bolt://127.0.0.1:1', user: 'neo4j', password: 'x', database: 'neo4j' }, txTimeoutMs: 1000, logLevel: 'silent', artifactsDir: '/nowhere', nice: 0 },
+    init: { target: { uri: 'bolt://127.0.0.1:1', user: 'neo4j', password: 'x', database: 'neo4j' }, txTimeoutMs: 1000, logLevel: 'silent', artifactsDir: '/nowhere' },
     clock: fixedClock(0),
     logger: silentLogger,
     onTransactions: (txs) => transactions.push(...txs),
