@@ -35,6 +35,12 @@ interface Call {
  * that work ran between other requests on the one event loop and queued them. On the
  * worker it runs beside them; the OS schedules both threads on the machine's cores.
  *
+ * Not done: lowering the worker thread's priority (nice 10 on its own Linux thread). In an
+ * A/B on the 100k world (`--mutations joinGroupBuy`, two runs each, var/bench/join-nice*-s11.log)
+ * it left joinGroupBuy's p50 where it was (17.6–20.7 ms against 13.4–18.2) and raised its
+ * p99 from 136–143 ms to 844–1,011 ms: a preempted refresh holds its write-back's locks on
+ * user nodes, so the joins that need those nodes wait for the low-priority thread.
+ *
  * The worker starts on the first refresh. If it dies, the calls in flight fail (a refresh
  * failure never undoes the write: RefreshAfterWrite logs it, and the next read catches up)
  * and the next call starts a new one.
