@@ -38,8 +38,9 @@ interface Call {
  * Not done: lowering the worker thread's priority (nice 10 on its own Linux thread). In an
  * A/B on the 100k world (`--mutations joinGroupBuy`, two runs each, var/bench/join-nice*-s11.log)
  * it left joinGroupBuy's p50 where it was (17.6–20.7 ms against 13.4–18.2) and raised its
- * p99 from 136–143 ms to 844–1,011 ms: a preempted refresh holds its write-back's locks on
- * user nodes, so the joins that need those nodes wait for the low-priority thread.
+ * p99 from 136–143 ms to 844–1,011 ms, most likely because a preempted refresh holds its
+ * write-back transaction (and its locks on user nodes) open until the low-priority thread
+ * gets to send the commit.
  *
  * The worker starts on the first refresh. If it dies, the calls in flight fail (a refresh
  * failure never undoes the write: RefreshAfterWrite logs it, and the next read catches up)
