@@ -219,6 +219,31 @@ export const SUBGRAPH_USER_COUNTS = defineQuery(
   { ds: 'demo', ids: ['u1'], t: 0, from: 0 },
 );
 
+/**
+ * SUBGRAPH_USER_COUNTS when t is the present: no edge is later than now, so the as-of
+ * filters go, and the counts that have no other condition (guilds, wishlist) are the
+ * node's degrees. Friends (blocked ones excluded), distinct games and the interaction
+ * window keep their patterns; purchases still walk each edge for its price and item.
+ * On the 100k world: 99 ms against 117 for the ~1,400 users a nine-buyer refresh reaches.
+ */
+export const SUBGRAPH_USER_COUNTS_NOW = defineQuery(
+  'subgraphUserCountsNow',
+  `UNWIND $ids AS id
+   MATCH (u:User {dataset: $ds, id: id}) USING INDEX u:User(dataset, id)
+   CALL (u) {
+     OPTIONAL MATCH (u)-[r:PURCHASED]->(i:Item)
+     WITH r, i ORDER BY i.id
+     RETURN count(r) AS purchases, count(CASE WHEN i.catalog = '1P' THEN 1 END) AS firstParty, collect(r.pricePaid) AS prices
+   }
+   RETURN u.id AS id, u.createdAt AS createdAt, purchases, firstParty, prices,
+     COUNT { MATCH (u)-[r:FRIEND]-(:User) WHERE ${NOT_BLOCKED} } AS friends,
+     COUNT { (u)-[:MEMBER_OF]->() } AS guilds,
+     COUNT { MATCH (u)-[:PLAYED]->(g:Game) RETURN DISTINCT g } AS gamesPlayed,
+     COUNT { (u)-[:WISHLISTED]->() } AS wishlist,
+     COUNT { MATCH (u)-[r:INTERACTED]-(:User) WHERE r.day > $from AND r.day <= $t } AS interactions`,
+  { ds: 'demo', ids: ['u1'], t: 0, from: 0 },
+);
+
 /** Item properties the item features read (src/graph/queries/export.ts exports the same for Item). */
 export const ITEM_FEATURE_PROPS = ['catalog', 'type', 'price', 'rarity', 'gameId', 'publisherId', 'dropAt', 'forSale', 'giftable', 'consumable'] as const;
 
@@ -260,7 +285,7 @@ export async function fetchFeatureCounts(
   o: { dataset: string; users: readonly string[]; items: readonly string[]; t: number; windowMs: number; tIsNow?: boolean },
 ): Promise<{ users: UserCountsRow[]; items: ItemCountsRow[] }> {
   const [users, items] = await Promise.all([
-    o.users.length ? graph.query(SUBGRAPH_USER_COUNTS.cypher, { ds: o.dataset, ids: o.users, t: o.t, from: o.t - o.windowMs }) : [],
+    o.users.length ? graph.query((o.tIsNow ? SUBGRAPH_USER_COUNTS_NOW : SUBGRAPH_USER_COUNTS).cypher, { ds: o.dataset, ids: o.users, t: o.t, from: o.t - o.windowMs }) : [],
     o.items.length ? graph.query((o.tIsNow ? SUBGRAPH_ITEM_COUNTS_NOW : SUBGRAPH_ITEM_COUNTS).cypher, { ds: o.dataset, ids: o.items, t: o.t }) : [],
   ]);
   return {

@@ -59,6 +59,17 @@ describe('embedding refresh from the neighbourhood only', () => {
     expect(Array.from(x.item)).toEqual(Array.from(itemFeatures(g, TEST_NOW)));
   }, 60_000);
 
+  it('at t = now, reads the same feature counts from degrees as the as-of-t statements, for every user and item', async () => {
+    const g = graphAsOf(await loadHeteroGraph(graph, dataset), TEST_NOW);
+    const o = { dataset, users: g.nodes.user.ids, items: g.nodes.item.ids, t: TEST_NOW, windowMs: RECENT_INTERACTION_MS };
+    const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const asOf = await fetchFeatureCounts(graph, o);
+    const now = await fetchFeatureCounts(graph, { ...o, tIsNow: true });
+    expect(now.users).toHaveLength(g.nodes.user.ids.length);
+    expect(byId(now.users)).toEqual(byId(asOf.users));
+    expect(byId(now.items)).toEqual(byId(asOf.items));
+  }, 60_000);
+
   it('at t = now, a capped list holds `cap` distinct true neighbours, and an uncapped one the same set as the as-of-t list', async () => {
     const top = (await graph.query(`MATCH (i:Item {dataset: $ds})<-[:PURCHASED]-(u:User) WITH i, count(DISTINCT u) AS n ORDER BY n DESC, i.id LIMIT 1 RETURN i.id AS id, n`, { ds: dataset }))[0]!;
     const buyers = (l: Awaited<ReturnType<typeof fetchNeighbourLists>>) => l.find((x) => x.relation === 'purchased')!;
