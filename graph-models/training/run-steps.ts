@@ -31,7 +31,11 @@ export function baselinesOnSplit(c: { trainAll: Csr; test: Csr; social: Csr | nu
  */
 export async function fitResumable(
   trainable: Trainable,
-  o: { resume: boolean; checkpointDir: string | null; log?: (line: string) => void; maxEpochs: number; evalEvery: number; patience: number; timeBudgetMs: number } & Pick<FitOptions, 'onEpoch' | 'onStep'>,
+  o: {
+    resume: boolean; checkpointDir: string | null; log?: (line: string) => void; maxEpochs: number; evalEvery: number; patience: number; timeBudgetMs: number;
+    /** False for a run without validation (a fixed-length refit): its log then names no best epoch. */
+    validated?: boolean;
+  } & Pick<FitOptions, 'onEpoch' | 'onStep'>,
   runOptions: Record<string, unknown>,
 ): Promise<FitResult> {
   const ckpt = resumeFromCheckpoint(o, runOptions, trainable);
@@ -51,7 +55,7 @@ export async function fitResumable(
  * restores its current weights into the model. Null when not resuming or nothing saved.
  */
 export function resumeFromCheckpoint(
-  o: { resume: boolean; checkpointDir: string | null; log?: (line: string) => void },
+  o: { resume: boolean; checkpointDir: string | null; log?: (line: string) => void; validated?: boolean },
   runOptions: Record<string, unknown>,
   trainable: Trainable,
 ): Checkpoint | null {
@@ -61,6 +65,7 @@ export function resumeFromCheckpoint(
     throw new Error(`--resume: the checkpoint in ${o.checkpointDir} was written with ${JSON.stringify(ckpt.options)}, not ${JSON.stringify(runOptions)}`);
   }
   trainable.restore(ckpt.current);
-  o.log?.(`resuming from epoch ${ckpt.state.epoch} (best validation R@20 ${ckpt.state.bestMetric.toFixed(4)} at epoch ${ckpt.state.bestEpoch})`);
+  const best = o.validated === false ? 'no validation: a fixed number of epochs' : `best validation R@20 ${ckpt.state.bestMetric.toFixed(4)} at epoch ${ckpt.state.bestEpoch}`;
+  o.log?.(`resuming from epoch ${ckpt.state.epoch} (${best})`);
   return ckpt;
 }

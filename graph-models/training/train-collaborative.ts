@@ -147,7 +147,7 @@ export async function trainCollaborative(
     const again = lightGcnTrainable(c.trainAll, c.valid, social, { ...trainOptions, checkpointDir: refitDir, runOptions: refitOptions });
     const r = await fitResumable(
       { ...again.trainable, validate: () => 0 },
-      { resume: o.resume, checkpointDir: refitDir, ...(o.log ? { log: o.log } : {}), maxEpochs: epochs, evalEvery: epochs, patience: Infinity, timeBudgetMs: 0, ...(o.onStep ? { onStep: o.onStep } : {}) },
+      { resume: o.resume, checkpointDir: refitDir, ...(o.log ? { log: o.log } : {}), maxEpochs: epochs, evalEvery: epochs, patience: Infinity, timeBudgetMs: 0, validated: false, ...(o.onStep ? { onStep: o.onStep } : {}) },
       refitOptions,
     );
     const ms = r.state.history.reduce((t, h) => t + h.ms, 0);

@@ -63,6 +63,9 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
     expect(again.code).toBe(0);
     // Both loops resume: the selection run's at its last epoch, the refit's finished.
     expect(`${again.stdout}${again.stderr}`.match(/resuming from epoch/g)).toHaveLength(2);
+    // The refit has no validation, so its resume names no best validation figure.
+    expect(`${again.stdout}${again.stderr}`).toMatch(/resuming from epoch \d+ \(no validation: a fixed number of epochs\)/);
+    expect(`${again.stdout}${again.stderr}`.match(/best validation R@20/g)).toHaveLength(1);
     const second = read(`${v}-again`);
     expect(second.test).toEqual(report.test);
     expect(second.refit.ms).toBe(report.refit.ms);
