@@ -201,48 +201,38 @@ export interface UserCountsRow {
   interactions: number;
 }
 
-export const SUBGRAPH_USER_COUNTS = defineQuery(
-  'subgraphUserCounts',
-  `UNWIND $ids AS id
-   MATCH (u:User {dataset: $ds, id: id}) USING INDEX u:User(dataset, id)
-   CALL (u) {
-     OPTIONAL MATCH (u)-[r:PURCHASED]->(i:Item) WHERE ${AS_OF('at')}
-     WITH r, i ORDER BY i.id
-     RETURN count(r) AS purchases, count(CASE WHEN i.catalog = '1P' THEN 1 END) AS firstParty, collect(r.pricePaid) AS prices
-   }
-   RETURN u.id AS id, u.createdAt AS createdAt, purchases, firstParty, prices,
-     COUNT { MATCH (u)-[r:FRIEND]-(:User) WHERE ${NOT_BLOCKED} AND ${AS_OF('since')} } AS friends,
-     COUNT { MATCH (u)-[r:MEMBER_OF]->(:Guild) WHERE ${AS_OF('since')} } AS guilds,
-     COUNT { MATCH (u)-[r:PLAYED]->(g:Game) WHERE ${AS_OF('at')} RETURN DISTINCT g } AS gamesPlayed,
-     COUNT { MATCH (u)-[r:WISHLISTED]->(:Item) WHERE ${AS_OF('at')} } AS wishlist,
-     COUNT { MATCH (u)-[r:INTERACTED]-(:User) WHERE r.day > $from AND r.day <= $t } AS interactions`,
-  { ds: 'demo', ids: ['u1'], t: 0, from: 0 },
-);
-
 /**
- * SUBGRAPH_USER_COUNTS when t is the present: no edge is later than now, so the as-of
- * filters go, and the counts that have no other condition (guilds, wishlist) are the
- * node's degrees. Friends (blocked ones excluded), distinct games and the interaction
- * window keep their patterns; purchases still walk each edge for its price and item.
- * On the 100k world: 99 ms against 117 for the ~1,400 users a nine-buyer refresh reaches.
+ * The user feature counts as of t (`now` false), or at the present (`now` true): then no
+ * edge is later than t, so the as-of filters go, and the counts with no other condition
+ * (guilds, wishlist) are the node's degrees. Friends (blocked ones excluded), distinct
+ * games and the interaction window keep their patterns, and purchases still walk each
+ * edge for its price and item. The present's form measured 99 ms against 117 for the
+ * ~1,400 users a nine-buyer refresh reaches on the 100k world.
  */
-export const SUBGRAPH_USER_COUNTS_NOW = defineQuery(
-  'subgraphUserCountsNow',
-  `UNWIND $ids AS id
-   MATCH (u:User {dataset: $ds, id: id}) USING INDEX u:User(dataset, id)
-   CALL (u) {
-     OPTIONAL MATCH (u)-[r:PURCHASED]->(i:Item)
-     WITH r, i ORDER BY i.id
-     RETURN count(r) AS purchases, count(CASE WHEN i.catalog = '1P' THEN 1 END) AS firstParty, collect(r.pricePaid) AS prices
-   }
-   RETURN u.id AS id, u.createdAt AS createdAt, purchases, firstParty, prices,
-     COUNT { MATCH (u)-[r:FRIEND]-(:User) WHERE ${NOT_BLOCKED} } AS friends,
-     COUNT { (u)-[:MEMBER_OF]->() } AS guilds,
-     COUNT { MATCH (u)-[:PLAYED]->(g:Game) RETURN DISTINCT g } AS gamesPlayed,
-     COUNT { (u)-[:WISHLISTED]->() } AS wishlist,
-     COUNT { MATCH (u)-[r:INTERACTED]-(:User) WHERE r.day > $from AND r.day <= $t } AS interactions`,
-  { ds: 'demo', ids: ['u1'], t: 0, from: 0 },
-);
+const userCountsQuery = (now: boolean): QueryDef => {
+  const asOf = (p: string) => (now ? '' : ` WHERE ${AS_OF(p)}`);
+  const andAsOf = (p: string) => (now ? '' : ` AND ${AS_OF(p)}`);
+  return defineQuery(
+    now ? 'subgraphUserCountsNow' : 'subgraphUserCounts',
+    `UNWIND $ids AS id
+     MATCH (u:User {dataset: $ds, id: id}) USING INDEX u:User(dataset, id)
+     CALL (u) {
+       OPTIONAL MATCH (u)-[r:PURCHASED]->(i:Item)${asOf('at')}
+       WITH r, i ORDER BY i.id
+       RETURN count(r) AS purchases, count(CASE WHEN i.catalog = '1P' THEN 1 END) AS firstParty, collect(r.pricePaid) AS prices
+     }
+     RETURN u.id AS id, u.createdAt AS createdAt, purchases, firstParty, prices,
+       COUNT { MATCH (u)-[r:FRIEND]-(:User) WHERE ${NOT_BLOCKED}${andAsOf('since')} } AS friends,
+       COUNT { ${now ? '(u)-[:MEMBER_OF]->()' : `MATCH (u)-[r:MEMBER_OF]->(:Guild)${asOf('since')}`} } AS guilds,
+       COUNT { MATCH (u)-[r:PLAYED]->(g:Game)${asOf('at')} RETURN DISTINCT g } AS gamesPlayed,
+       COUNT { ${now ? '(u)-[:WISHLISTED]->()' : `MATCH (u)-[r:WISHLISTED]->(:Item)${asOf('at')}`} } AS wishlist,
+       COUNT { MATCH (u)-[r:INTERACTED]-(:User) WHERE r.day > $from AND r.day <= $t } AS interactions`,
+    { ds: 'demo', ids: ['u1'], t: 0, from: 0 },
+  );
+};
+
+export const SUBGRAPH_USER_COUNTS = userCountsQuery(false);
+export const SUBGRAPH_USER_COUNTS_NOW = userCountsQuery(true);
 
 /** Item properties the item features read (src/graph/queries/export.ts exports the same for Item). */
 export const ITEM_FEATURE_PROPS = ['catalog', 'type', 'price', 'rarity', 'gameId', 'publisherId', 'dropAt', 'forSale', 'giftable', 'consumable'] as const;
