@@ -40,7 +40,7 @@ export const EXPORT_EDGES: readonly EdgeSpec[] = [
 const nodeQuery = (label: ExportLabel): QueryDef =>
   defineQuery(
     `exportNodes${label}`,
-    `MATCH (n:${label} {dataset: $ds}) USING INDEX n:${label}(dataset, id) WHERE n.id > $after
+    `MATCH (n:${label} {dataset: $ds}) USING INDEX SEEK n:${label}(dataset, id) WHERE n.id > $after
      WITH n ORDER BY n.id LIMIT toInteger($limit)
      RETURN n.id AS id, [${NODE_PROPS[label].map((p) => `n.${p}`).join(', ')}] AS p`,
     { ds: 'demo', after: '', limit: 1000 },
@@ -49,7 +49,7 @@ const nodeQuery = (label: ExportLabel): QueryDef =>
 const edgeQuery = (e: EdgeSpec): QueryDef =>
   defineQuery(
     `exportEdges${e.type}`,
-    `MATCH (a:${e.from} {dataset: $ds}) USING INDEX a:${e.from}(dataset, id) WHERE a.id > $after
+    `MATCH (a:${e.from} {dataset: $ds}) USING INDEX SEEK a:${e.from}(dataset, id) WHERE a.id > $after
      WITH a ORDER BY a.id LIMIT toInteger($limit)
      MATCH (a)-[r:${e.type}]->(b:${e.to})
      RETURN a.id AS a, collect([b.id${e.props.map((p) => `, r.${p}`).join('')}]) AS out`,
@@ -119,7 +119,7 @@ const PAGE_END: Record<ExportLabel, QueryDef> = Object.fromEntries(
     l,
     defineQuery(
       `exportPageEnd${l}`,
-      `MATCH (n:${l} {dataset: $ds}) USING INDEX n:${l}(dataset, id) WHERE n.id > $after WITH n.id AS id ORDER BY id LIMIT toInteger($limit) RETURN collect(id)[-1] AS last, count(*) AS c`,
+      `MATCH (n:${l} {dataset: $ds}) USING INDEX SEEK n:${l}(dataset, id) WHERE n.id > $after WITH n.id AS id ORDER BY id LIMIT toInteger($limit) RETURN collect(id)[-1] AS last, count(*) AS c`,
       { ds: 'demo', after: '', limit: 1000 },
     ),
   ]),

@@ -14,7 +14,7 @@ import { defineQuery } from './query';
 /** Gifts of a dataset by gift id (keyset): the (dataset, id) index serves filter and order. */
 export const GIFT_EXPORT = defineQuery(
   'giftExport',
-  `MATCH (gf:Gift {dataset: $ds}) USING INDEX gf:Gift(dataset, id) WHERE gf.id > $after
+  `MATCH (gf:Gift {dataset: $ds}) USING INDEX SEEK gf:Gift(dataset, id) WHERE gf.id > $after
    WITH gf ORDER BY gf.id LIMIT toInteger($limit)
    MATCH (s:User)-[:SENT]->(gf)-[:TO]->(r:User)
    RETURN gf.id AS id, s.id AS sender, r.id AS recipient, gf.at AS at, gf.occasion AS occasion`,

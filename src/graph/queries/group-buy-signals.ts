@@ -135,7 +135,7 @@ export const GROUP_BUY_CANDIDATES = defineQuery(
 /** Group-buy ids of a dataset with status and launch time, keyset-paginated by id (training export). */
 export const GROUP_BUY_IDS = defineQuery(
   'groupBuyIds',
-  `MATCH (g:GroupBuy {dataset: $ds}) USING INDEX g:GroupBuy(dataset, id) WHERE g.id > $after
+  `MATCH (g:GroupBuy {dataset: $ds}) USING INDEX SEEK g:GroupBuy(dataset, id) WHERE g.id > $after
    WITH g ORDER BY g.id LIMIT toInteger($limit)
    RETURN g.id AS id, g.status AS status, g.createdAt AS createdAt`,
   { ds: 'demo', after: '', limit: 1000 },
@@ -148,7 +148,7 @@ export const GROUP_BUY_IDS = defineQuery(
  */
 export const GROUP_BUY_LAUNCHES = defineQuery(
   'groupBuyLaunches',
-  `MATCH (g:GroupBuy {dataset: $ds}) USING INDEX g:GroupBuy(dataset, id) WHERE g.id > $after
+  `MATCH (g:GroupBuy {dataset: $ds}) USING INDEX SEEK g:GroupBuy(dataset, id) WHERE g.id > $after
    WITH g ORDER BY g.id LIMIT toInteger($limit)
    MATCH (ini:User)-[:INITIATED]->(g)-[:FOR_ITEM]->(i:Item)
    RETURN g.id AS id, g.status AS status, ini.id AS initiatorId, i.id AS itemId`,

@@ -14,7 +14,7 @@ import { defineQuery } from './query';
 /** Squads of a dataset by id (keyset): the (dataset, id) index serves filter and order. */
 export const SQUAD_EXPORT = defineQuery(
   'squadExport',
-  `MATCH (s:Squad {dataset: $ds}) USING INDEX s:Squad(dataset, id) WHERE s.id > $after
+  `MATCH (s:Squad {dataset: $ds}) USING INDEX SEEK s:Squad(dataset, id) WHERE s.id > $after
    WITH s ORDER BY s.id LIMIT toInteger($limit)
    CALL (s) {
      MATCH (s)<-[m:IN_SQUAD]-(u:User)
