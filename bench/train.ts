@@ -45,7 +45,7 @@ export async function main(args: string[]): Promise<void> {
         const made =
           model === 'sage'
             ? sageTrainable(sageInputs(split.trainGraph, split.splitAt ?? Infinity), c.train, c.valid, { hiddenDim: 64, outDim: 64, fanouts: [10, 5], batchSize: batch, lr: 0.003, temperature: 0.1, friendWeight: 0.5, seed: 1, validK: 20, checkpointDir: null, runOptions: {} })
-            : lightGcnTrainable(c.train, c.valid, null, { model: { numUsers: c.train.numUsers, numItems: c.train.numItems, dim: 64, numLayers: 3, social: 'none', seed: 1 }, lr: 0.001, batchSize: batch, l2: 1e-4, seed: 1, validK: 20, checkpointDir: null, runOptions: {} });
+            : lightGcnTrainable(c.train, c.valid, null, { model: { numUsers: c.train.numUsers, numItems: c.train.numItems, dim: 64, numLayers: 3, social: 'none', seed: 1 }, loss: { kind: 'bpr' }, lr: 0.001, batchSize: batch, l2: 1e-4, seed: 1, validK: 20, checkpointDir: null, runOptions: {} });
         const k = backend === 'cpu' && model === 'lightgcn' ? Math.min(steps, 2) : steps;
         made.trainable.step(0, 0); // warm-up: kernels, caches
         const t0 = performance.now();

