@@ -32,11 +32,11 @@ export interface CollaborativeOptions {
   /** Which baselines to fit on the same split; BPR-MF is the slow one. */
   baselines: BaselineChoice;
   /**
-   * After selection, retrain from scratch on train + validation (the whole published train
-   * split) for the selected number of epochs, and serve and report that model. The
-   * validation pairs are 10% of the training data, held out only to choose the epoch.
+   * After selection, fit the served and reported model on train + validation (the whole
+   * published train split; the validation pairs are 10% of it, held out only to choose the
+   * epoch). See {@link RefitPlan}.
    */
-  refit?: boolean;
+  refit?: RefitPlan | null;
   /**
    * Blend the model with item-kNN and the friends' count, weights chosen on validation
    * (score-blend.ts); the blend is then the headline. The model alone is reported beside it.
@@ -47,6 +47,15 @@ export interface CollaborativeOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * How the served model is fitted on train + validation after selection:
+ * - `scratch`: retrained from its initialisation for the selected number of epochs;
+ * - `selected`: the validation-selected weights, continued for `epochs` more epochs on
+ *   train + validation; 0 keeps the weights and only propagates them over the whole train
+ *   graph. For a dataset where retraining from scratch costs hours (gowalla: ~4 h).
+ */
+export type RefitPlan = { from: 'scratch' } | { from: 'selected'; epochs: number };
+
 export interface CollaborativeReport {
   model: string;
   split: { kind: string; users: number; items: number; train: number; valid: number; test: number; testUsers: number };
@@ -56,7 +65,7 @@ export interface CollaborativeReport {
   coldStartUsers: RankingReport;
   /** With `refit`: the validation-selected weights (trained on train only) on the same test, for comparison. */
   selected: { test: RankingReport; coldStartUsers: RankingReport } | null;
-  refit: { epochs: number; ms: number } | null;
+  refit: { from: RefitPlan['from']; epochs: number; ms: number } | null;
   /** With `blend`: the selection on validation, and the served model alone (without the blend) on the test. */
   blend: { selection: BlendSelection; modelOnly: { test: RankingReport; coldStartUsers: RankingReport } } | null;
   baselines: BaselineRow[];
@@ -144,20 +153,27 @@ export async function trainCollaborative(
   let served = { model, dispose, figures: selected };
   let refit: CollaborativeReport['refit'] = null;
   if (o.refit && result.state.bestEpoch > 0) {
-    const epochs = result.state.bestEpoch;
-    o.log?.(`refit: training from scratch on train + validation for the selected ${epochs} epochs`);
+    const plan = o.refit;
+    const epochs = plan.from === 'scratch' ? result.state.bestEpoch : plan.epochs;
+    o.log?.(plan.from === 'scratch'
+      ? `refit: training from scratch on train + validation for the selected ${epochs} epochs`
+      : `refit: continuing the validation-selected weights on train + validation for ${epochs} epochs`);
     // No validation: the epoch count is fixed, the weights after it are the model. Its one
     // checkpoint, at the end, lets a later --resume reuse a finished refit.
-    const refitOptions = { ...runOptions, refit: epochs };
-    const refitDir = o.checkpointDir ? path.join(o.checkpointDir, 'refit') : null;
+    const refitOptions = { ...runOptions, ...(plan.from === 'scratch' ? { refit: epochs } : { refitFromSelected: epochs }) };
+    const refitDir = o.checkpointDir ? path.join(o.checkpointDir, plan.from === 'scratch' ? 'refit' : 'refit-from-selected') : null;
     const again = lightGcnTrainable(c.trainAll, c.valid, social, { ...trainOptions, checkpointDir: refitDir, runOptions: refitOptions });
-    const r = await fitResumable(
-      { ...again.trainable, validate: () => 0 },
-      { resume: o.resume, checkpointDir: refitDir, ...(o.log ? { log: o.log } : {}), maxEpochs: epochs, evalEvery: epochs, patience: Infinity, timeBudgetMs: 0, validated: false, ...(o.onStep ? { onStep: o.onStep } : {}) },
-      refitOptions,
-    );
-    const ms = r.state.history.reduce((t, h) => t + h.ms, 0);
-    refit = { epochs, ms };
+    if (plan.from === 'selected') again.trainable.restore(trainable.snapshot());
+    let ms = 0;
+    if (epochs > 0) {
+      const r = await fitResumable(
+        { ...again.trainable, validate: () => 0 },
+        { resume: o.resume, checkpointDir: refitDir, ...(o.log ? { log: o.log } : {}), maxEpochs: epochs, evalEvery: epochs, patience: Infinity, timeBudgetMs: 0, validated: false, ...(o.onStep ? { onStep: o.onStep } : {}) },
+        refitOptions,
+      );
+      ms = r.state.history.reduce((t, h) => t + h.ms, 0);
+    }
+    refit = { from: plan.from, epochs, ms };
     o.log?.(`refit: ${epochs} epochs, ${(ms / 1000).toFixed(0)} s of training`);
     dispose();
     served = { model: again.model, dispose: again.dispose, figures: evaluate(again.model) };

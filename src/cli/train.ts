@@ -23,7 +23,7 @@ import { BLEND_KEY } from '../../graph-models/evaluation/score-blend';
 import { writeArtifactFiles } from '../../graph-models/training/artifact-writer';
 import type { EpochRecord } from '../../graph-models/training/fit-loop';
 import { formatTable, rowFromBaseline, rowFromPublished, rowFromRanking } from '../../graph-models/training/report-format';
-import { trainCollaborative } from '../../graph-models/training/train-collaborative';
+import { trainCollaborative, type RefitPlan } from '../../graph-models/training/train-collaborative';
 import type { LightGcnLoss } from '../../graph-models/training/lightgcn-trainable';
 import { DEFAULT_SOFTMAX_TEMPERATURE } from '../../graph-models/encoders/lightgcn';
 import { trainInductive } from '../../graph-models/training/train-inductive';
@@ -37,7 +37,7 @@ type ModelName = (typeof MODELS)[number];
 /**
  * `npm run train -- --dataset D --model sage|lightgcn|socialgcn [--epochs N] [--eval-every K]
  *   [--patience P] [--time-budget 30m] [--resume] [--seed S] [--dim 64] [--lr ...] [--batch ...]
- *   [--baselines all|fast|none] [--version V] [--gift-weight 0] [--refit] [--blend]
+ *   [--baselines all|fast|none] [--version V] [--gift-weight 0] [--refit | --refit-from-selected N] [--blend]
  *   [--loss bpr|softmax] [--negatives 1024] [--temperature 0.1]`
  *
  * Exports the dataset from Neo4j, splits it (its published split, or by time for a
@@ -45,7 +45,9 @@ type ModelName = (typeof MODELS)[number];
  * var/checkpoints/<model>-<dataset>/, `--resume` continues, `--time-budget` stops
  * cleanly), reads the test split once (`--refit`, lightgcn/socialgcn: also retrains on
  * train + validation for the selected epochs, which becomes the saved model, and a finished
- * refit is checkpointed so a later `--resume --refit` reuses it; `--blend`: the headline
+ * refit is checkpointed so a later `--resume --refit` reuses it; `--refit-from-selected N`:
+ * instead continues the validation-selected weights on train + validation for N epochs, 0
+ * only propagating them over the whole train graph; `--blend`: the headline
  * adds item-kNN and the friends' count with weights chosen on validation; `--loss softmax`:
  * a sampled softmax over cosine scores instead of BPR, checkpointed apart), fits the baselines (and on a synthetic world the
  * planted-truth oracle) on the same split, prints the table beside published figures and
@@ -55,7 +57,7 @@ runCli(async () => {
   const head = headOf(process.argv.slice(2));
   if (head) return runHead(head.name, head.argv);
   const args = parseArgs(process.argv.slice(2), {
-    dataset: 'value', model: 'value', epochs: 'value', 'eval-every': 'value', patience: 'value', 'time-budget': 'value', resume: 'boolean', refit: 'boolean', blend: 'boolean',
+    dataset: 'value', model: 'value', epochs: 'value', 'eval-every': 'value', patience: 'value', 'time-budget': 'value', resume: 'boolean', refit: 'boolean', 'refit-from-selected': 'value', blend: 'boolean',
     seed: 'value', dim: 'value', layers: 'value', lr: 'value', l2: 'value', batch: 'value', baselines: 'value', version: 'value', fanouts: 'value', 'gift-weight': 'value',
     loss: 'value', negatives: 'value', temperature: 'value',
   });
@@ -66,6 +68,7 @@ runCli(async () => {
   if (!MODELS.includes(model)) throw new BadInputError(`--model must be one of ${[...MODELS, ...Object.keys(HEAD_TRAINERS)].join(', ')}; got ${JSON.stringify(model)}`);
   const seed = intArg(args, 'seed', model === 'sage' ? 42 : 2020);
   const loss = lossOf(args);
+  const refit = refitOf(args);
   const baselines = args.values.baselines ?? 'all';
   if (!['all', 'fast', 'none'].includes(baselines)) throw new BadInputError(`--baselines must be all, fast or none; got ${JSON.stringify(baselines)}`);
   const common = {
@@ -102,7 +105,7 @@ runCli(async () => {
 
     let table: string;
     let test: RankingReport;
-    let report: { fit: { ms: number; history: EpochRecord[]; bestEpoch: number; epochs: number; stopped: string }; split: { kind: string; testUsers: number }; coldStartUsers: RankingReport; refit?: { epochs: number; ms: number } | null; blend?: object | null };
+    let report: { fit: { ms: number; history: EpochRecord[]; bestEpoch: number; epochs: number; stopped: string }; split: { kind: string; testUsers: number }; coldStartUsers: RankingReport; refit?: { from: 'scratch' | 'selected'; epochs: number; ms: number } | null; blend?: object | null };
     let card: string;
     let hyper: Record<string, unknown>;
     let extraMd = '';
@@ -148,7 +151,7 @@ runCli(async () => {
       ]);
       card = `- What: inductive heterogeneous GraphSAGE encoder (Hamilton et al., NeurIPS 2017), ${fanouts.length} layers, fanouts ${fanouts.join('/')}, mean aggregation, ${dim}-d L2-normalised embeddings; trained on purchase (in-batch softmax with logQ correction) and friendship links.\n- Serves: yes. Users and items are embedded from features (src/features, as of t) and sampled neighbours only, so a brand-new user or item gets an embedding, and embeddings refresh after writes.\n`;
     } else {
-      const r = await trainCollaborative(split, g, { ...common, ...hooks, social: model === 'lightgcn' ? 'none' : 'fusion', dim, layers: intArg(args, 'layers', 3, 0), lr, l2: num(args, 'l2', 1e-4), batchSize, loss, refit: args.flags.has('refit'), blend: args.flags.has('blend') });
+      const r = await trainCollaborative(split, g, { ...common, ...hooks, social: model === 'lightgcn' ? 'none' : 'fusion', dim, layers: intArg(args, 'layers', 3, 0), lr, l2: num(args, 'l2', 1e-4), batchSize, loss, refit, blend: args.flags.has('blend') });
       try {
         await r.model.save(dir, { dataset, version });
       } finally {
@@ -160,7 +163,11 @@ runCli(async () => {
       // The blend's weights travel with the model: scoring the artifact as reported needs them.
       hyper = { social: model === 'lightgcn' ? 'none' : 'fusion', loss, batchSize, lr, l2: num(args, 'l2', 1e-4), layers: intArg(args, 'layers', 3, 0), refit: r.report.refit, ...(blend ? { [BLEND_KEY]: blend.selection.selected } : {}) };
       const selectedNote = `best epoch ${r.report.fit.bestEpoch} of ${r.report.fit.epochs}, ${r.report.fit.stopped}`;
-      const servedName = r.report.refit ? `${model} (ours, refit on train + validation for the selected ${r.report.refit.epochs} epochs)` : `${model} (ours, validation-selected)`;
+      const servedName = !r.report.refit
+        ? `${model} (ours, validation-selected)`
+        : r.report.refit.from === 'scratch'
+          ? `${model} (ours, refit on train + validation for the selected ${r.report.refit.epochs} epochs)`
+          : `${model} (ours, validation-selected weights continued on train + validation for ${r.report.refit.epochs} epochs)`;
       const servedNote = r.report.refit ? `refit ${(r.report.refit.ms / 1000).toFixed(0)} s` : selectedNote;
       const w = blend?.selection.selected;
       table = formatTable([
@@ -195,8 +202,8 @@ runCli(async () => {
         backend: tfRuntime.backend, trainingMs: report.fit.ms, seed, createdAt: new Date().toISOString(), commit, command, hyperparameters: hyper,
       },
       report: { ...report, backend: tfRuntime.backend, wallMs, commit, command, seed },
-      reportMd: `# ${model} on ${dataset}\n\nCommand: \`${command}\`  \nCommit: ${commit ?? 'uncommitted'}  \nBackend: ${tfRuntime.backend}  \nSeed: ${seed}  \nWall time: ${(wallMs / 1000).toFixed(0)} s (training ${(report.fit.ms / 1000).toFixed(0)} s, ${report.fit.epochs} epochs, ${report.fit.stopped}${report.refit ? `; refit ${(report.refit.ms / 1000).toFixed(0)} s, ${report.refit.epochs} epochs` : ''})  \nSplit: ${report.split.kind}, ${report.split.testUsers} test users; ${report.refit ? `epoch count selected on validation, then the model retrained on train + validation for it (the headline), and the validation-selected weights beside it` : 'test read once with the validation-selected weights'}.\n\n${table}\n${extraMd}\nValidation Recall@20 trajectory (epoch: value): ${trajectory}\n`,
-      modelCard: `# Model card: ${model}/${version}\n\n${card}- Data: dataset "${dataset}", snapshot ${snapshot.hash.slice(0, 16)}, ${report.split.kind} split.\n- Test (${report.refit ? 'refit on train + validation for the epoch count selected on validation' : 'validation-selected'}${report.blend ? ', blended with item-kNN and the friends\' count as chosen on validation' : ''}): R@20 ${test.recall[20]!.toFixed(4)}, N@20 ${test.ndcg[20]!.toFixed(4)}; cold-start users R@20 ${report.coldStartUsers.recall[20]!.toFixed(4)}.\n- Reproduce: \`${command}\` at commit ${commit ?? '(uncommitted)'} on backend ${tfRuntime.backend}.\n- Limits: trained on one dataset; popularity bias of softmax/BPR objectives; see report.md for baselines.\n`,
+      reportMd: `# ${model} on ${dataset}\n\nCommand: \`${command}\`  \nCommit: ${commit ?? 'uncommitted'}  \nBackend: ${tfRuntime.backend}  \nSeed: ${seed}  \nWall time: ${(wallMs / 1000).toFixed(0)} s (training ${(report.fit.ms / 1000).toFixed(0)} s, ${report.fit.epochs} epochs, ${report.fit.stopped}${report.refit ? `; refit ${(report.refit.ms / 1000).toFixed(0)} s, ${report.refit.epochs} epochs` : ''})  \nSplit: ${report.split.kind}, ${report.split.testUsers} test users; ${!report.refit ? 'test read once with the validation-selected weights' : report.refit.from === 'scratch' ? 'epoch count selected on validation, then the model retrained on train + validation for it (the headline), and the validation-selected weights beside it' : `weights selected on validation, then continued on train + validation for ${report.refit.epochs} epochs (the headline), and the validation-selected weights beside it`}.\n\n${table}\n${extraMd}\nValidation Recall@20 trajectory (epoch: value): ${trajectory}\n`,
+      modelCard: `# Model card: ${model}/${version}\n\n${card}- Data: dataset "${dataset}", snapshot ${snapshot.hash.slice(0, 16)}, ${report.split.kind} split.\n- Test (${!report.refit ? 'validation-selected' : report.refit.from === 'scratch' ? 'refit on train + validation for the epoch count selected on validation' : `validation-selected weights continued on train + validation for ${report.refit.epochs} epochs`}${report.blend ? ', blended with item-kNN and the friends\' count as chosen on validation' : ''}): R@20 ${test.recall[20]!.toFixed(4)}, N@20 ${test.ndcg[20]!.toFixed(4)}; cold-start users R@20 ${report.coldStartUsers.recall[20]!.toFixed(4)}.\n- Reproduce: \`${command}\` at commit ${commit ?? '(uncommitted)'} on backend ${tfRuntime.backend}.\n- Limits: trained on one dataset; popularity bias of softmax/BPR objectives; see report.md for baselines.\n`,
     });
     logger.info(`saved ${path.relative(PROJECT_ROOT, dir)} (artifact ${manifest.artifactHash.slice(0, 12)})`);
   } finally {
@@ -248,6 +255,14 @@ function num(args: ParsedArgs, name: string, def: number): number {
   const n = Number(raw);
   if (!Number.isFinite(n) || n < 0) throw new BadInputError(`--${name} must be a non-negative number; got ${JSON.stringify(raw)}`);
   return n;
+}
+
+/** `--refit` (from scratch) or `--refit-from-selected N`; null for neither. */
+function refitOf(args: ParsedArgs): RefitPlan | null {
+  const fromSelected = args.values['refit-from-selected'];
+  if (args.flags.has('refit') && fromSelected !== undefined) throw new BadInputError('--refit and --refit-from-selected exclude each other');
+  if (args.flags.has('refit')) return { from: 'scratch' };
+  return fromSelected === undefined ? null : { from: 'selected', epochs: intArg(args, 'refit-from-selected', 0, 0) };
 }
 
 /** `--loss bpr|softmax` with its `--negatives` and `--temperature` (lightgcn / socialgcn). */

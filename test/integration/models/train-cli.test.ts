@@ -22,7 +22,7 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
   afterAll(async () => {
     await dropDataset(graph, dataset);
     await graph.close();
-    for (const v of [`${version}-refit`, `${version}-refit-again`, `${version}-softmax`]) fs.rmSync(path.join(ARTIFACTS_DIR, 'lightgcn', v), { recursive: true, force: true });
+    for (const v of [`${version}-refit`, `${version}-refit-again`, `${version}-softmax`, `${version}-warm1`, `${version}-warm0`]) fs.rmSync(path.join(ARTIFACTS_DIR, 'lightgcn', v), { recursive: true, force: true });
     fs.rmSync(path.join(PROJECT_ROOT, 'var', 'checkpoints', `lightgcn-${dataset}-softmax`), { recursive: true, force: true });
     for (const m of ['lightgcn', 'sage']) {
       fs.rmSync(path.join(ARTIFACTS_DIR, m, version), { recursive: true, force: true });
@@ -70,6 +70,30 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
     const second = read(`${v}-again`);
     expect(second.test).toEqual(report.test);
     expect(second.refit.ms).toBe(report.refit.ms);
+  }, 300_000);
+
+  it('with --refit-from-selected N continues the validation-selected weights on train + validation for N epochs (0: only propagates them over the whole train graph); refuses it beside --refit', async () => {
+    const read = (version: string) => JSON.parse(fs.readFileSync(path.join(ARTIFACTS_DIR, 'lightgcn', version, 'report.json'), 'utf8'));
+    const base = ['--dataset', dataset, '--model', 'lightgcn', '--epochs', '2', '--eval-every', '1', '--baselines', 'none', '--batch', '128'];
+    const one = await startCli('src/cli/train.ts', [...base, '--refit-from-selected', '1', '--version', `${version}-warm1`], cliEnv({ GIFTGRAPH_TRUTH_DIR: truthDir })).done;
+    expect(one.code).toBe(0);
+    expect(`${one.stdout}${one.stderr}`).toMatch(/refit: continuing the validation-selected weights on train \+ validation for 1 epochs/);
+    const r1 = read(`${version}-warm1`);
+    expect(r1.refit).toMatchObject({ from: 'selected', epochs: 1 });
+    expect(r1.refit.ms).toBeGreaterThan(0);
+    expect(fs.readFileSync(path.join(ARTIFACTS_DIR, 'lightgcn', `${version}-warm1`, 'report.md'), 'utf8')).toMatch(/validation-selected weights continued on train \+ validation for 1 epochs/);
+
+    const zero = await startCli('src/cli/train.ts', [...base, '--refit-from-selected', '0', '--resume', '--version', `${version}-warm0`], cliEnv({ GIFTGRAPH_TRUTH_DIR: truthDir })).done;
+    expect(zero.code).toBe(0);
+    const r0 = read(`${version}-warm0`);
+    expect(r0.refit).toEqual({ from: 'selected', epochs: 0, ms: 0 });
+    // The same selected weights: only the graph they propagate over differs from `selected`.
+    expect(r0.selected.test).toEqual(r1.selected.test);
+    expect(r0.test.users).toBe(r0.selected.test.users);
+
+    const both = await startCli('src/cli/train.ts', [...base, '--refit', '--refit-from-selected', '1'], cliEnv()).done;
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/BAD_USER_INPUT.*--refit and --refit-from-selected exclude each other/);
   }, 300_000);
 
   it('with --loss softmax trains a cosine model with its own checkpoints and records the loss in the manifest and card; refuses a loss it does not know', async () => {
