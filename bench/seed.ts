@@ -19,12 +19,10 @@ import { cpuSeconds, fmt, peakRssMiB, table } from './support';
 /**
  * Seed benchmark. Runs on its own embedded Neo4j (var/neo4j/bench, Bolt 7689) unless
  * NEO4J_URI is set. Measures, in one run on one server:
- *  - full path: generate the world + load it through the project's ingest path (on the
- *    embedded server, relationships through its bulk procedure);
- *  - the same ingest with relationships written by Cypher, as on an external server;
+ *  - full path: generate the world + load it through the project's ingest path;
  *  - baseline: the raw driver loading the same pre-built rows with plain UNWIND
  *    (CREATE nodes; MATCH both endpoints by their (dataset, id) index; CREATE the edge).
- * Each loads into a fresh dataset, deleted afterwards.
+ * Both load into fresh datasets; each is deleted afterwards.
  */
 export async function main(args: string[]): Promise<void> {
   const users = Number(args[args.indexOf('--users') + 1] ?? 0) || 100_000;
@@ -42,7 +40,7 @@ export async function main(args: string[]): Promise<void> {
   await runMigrations({ graph, dir: MIGRATIONS_DIR, clock, logger });
   const pidInFile = config.neo4j.kind === 'embedded' ? await readPidFile(config.neo4j.home) : undefined;
   const jvmPid = typeof pidInFile === 'number' ? pidInFile : null;
-  for (const d of ['benchfull', 'benchcypher', 'benchraw']) await deleteDataset(graph, d, logger);
+  for (const d of ['benchfull', 'benchraw']) await deleteDataset(graph, d, logger);
 
   console.log(`seed benchmark: ${fmt(users)} users, seed 42`);
   const t0 = performance.now();
@@ -60,16 +58,6 @@ export async function main(args: string[]): Promise<void> {
     progress: createProgress('load', nodes),
   });
   const jvmCpu1 = jvmPid ? cpuSeconds(jvmPid) : null;
-  // The same loader with its relationships written by Cypher, as on a server without the
-  // embedded launcher's bulk procedure (NEO4J_URI): what the procedure is worth.
-  const viaCypher = await ingestDataset({
-    graph, dataset: 'benchcypher', rows, reset: true, clock, logger, relationshipWriter: 'cypher',
-    meta: { kind: 'synthetic', cutoff: clock.now(), seed: 42, source: 'bench' },
-    progress: createProgress('load (Cypher relationships)', nodes),
-  });
-  const jvmCpuC = jvmPid ? cpuSeconds(jvmPid) : null;
-  await deleteDataset(graph, 'benchcypher', logger);
-  const jvmCpu1b = jvmPid ? cpuSeconds(jvmPid) : null;
   const raw = await rawUnwindLoad(config.neo4j, rows, 'benchraw');
   const jvmCpu2 = jvmPid ? cpuSeconds(jvmPid) : null;
 
@@ -78,8 +66,7 @@ export async function main(args: string[]): Promise<void> {
     ['path', 'nodes/s', 'relationships/s', 'wall s', 'JVM CPU s', 'rels/s vs baseline'],
     ['full: generate + ingest', fmt(full.nodes / fullTotalS), fmt(full.relationships / fullTotalS), fullTotalS.toFixed(1), '', (full.relationships / fullTotalS / (raw.rels / (raw.ms / 1000))).toFixed(2)],
     ['ingest only (loader)', fmt(full.nodes / (full.ms / 1000)), fmt(full.relationships / (full.ms / 1000)), (full.ms / 1000).toFixed(1), jvmCpu1 !== null && jvmCpu0 !== null ? (jvmCpu1 - jvmCpu0).toFixed(0) : '?', (full.relationships / full.ms / (raw.rels / raw.ms)).toFixed(2)],
-    ['ingest, relationships by Cypher (external server)', fmt(viaCypher.nodes / (viaCypher.ms / 1000)), fmt(viaCypher.relationships / (viaCypher.ms / 1000)), (viaCypher.ms / 1000).toFixed(1), jvmCpuC !== null && jvmCpu1 !== null ? (jvmCpuC - jvmCpu1).toFixed(0) : '?', (viaCypher.relationships / viaCypher.ms / (raw.rels / raw.ms)).toFixed(2)],
-    ['baseline: raw driver UNWIND', fmt(raw.nodes / (raw.ms / 1000)), fmt(raw.rels / (raw.ms / 1000)), (raw.ms / 1000).toFixed(1), jvmCpu2 !== null && jvmCpu1b !== null ? (jvmCpu2 - jvmCpu1b).toFixed(0) : '?', '1.00'],
+    ['baseline: raw driver UNWIND', fmt(raw.nodes / (raw.ms / 1000)), fmt(raw.rels / (raw.ms / 1000)), (raw.ms / 1000).toFixed(1), jvmCpu2 !== null && jvmCpu1 !== null ? (jvmCpu2 - jvmCpu1).toFixed(0) : '?', '1.00'],
   ]));
   const nodePeak = peakRssMiB(process.pid);
   const jvmPeak = jvmPid ? peakRssMiB(jvmPid) : null;

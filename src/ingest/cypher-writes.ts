@@ -47,6 +47,17 @@ export function nodeParams<K extends NodeKind>(kind: K, row: unknown): Record<st
 }
 
 /**
+ * Tried and not kept: the same columns written by a procedure the embedded launcher
+ * registered (Core API, then the kernel's write API with tokens resolved once per batch).
+ * A micro-benchmark (600k relationships, three properties) gave ~105k against ~92k rels/s,
+ * but on the 100k world the loader showed no gain beyond noise (procedure 72–79k, Cypher
+ * 70–92k rels/s over four runs; whichever load ran second in a run was ~13% faster, after
+ * the first had used up the ids a previous run's deletes had freed). A JFR profile of the
+ * procedure's writes put ~2% of the JVM's samples in the procedure and the rest in the
+ * storage engine's commit: counts-store updates (13% self), the relationship type lookup
+ * index, command extraction, serialisation and application. The Cypher runtime is not
+ * where a relationship's cost is.
+ *
  * The columnar form of a relationship write: `$s` and `$t` are parallel lists of internal
  * node ids and `$c.<prop>` one list per property, so a batch travels as a few long lists
  * instead of 10,000 small maps (less to encode in the driver and to decode in the server).
@@ -59,14 +70,3 @@ export function createRelsColumnar(type: string, props: readonly string[]): stri
           MATCH (t) WHERE id(t) = $t[k]
           CREATE (s)-[e:${type}${set}]->(t)`;
 }
-
-/**
- * The same write through the embedded server's bulk procedure (neo4j-embedded's
- * BulkWrites): the same `$s`, `$t`, `$c` columns, looped over in Java instead of by the
- * Cypher runtime (~14% more relationships/s measured on the 100k-node scale). A server
- * named by NEO4J_URI does not have it; {@link BULK_PROCEDURE_PROBE} tells the two apart.
- */
-export const CREATE_RELS_BY_PROCEDURE = 'CALL giftgraph.createRelationships($type, $s, $t, $c) YIELD relationships RETURN relationships';
-
-/** One row, `available`: whether the server has the bulk procedure. */
-export const BULK_PROCEDURE_PROBE = "SHOW PROCEDURES YIELD name WHERE name = 'giftgraph.createRelationships' RETURN count(*) > 0 AS available";

@@ -3,7 +3,7 @@ import type { GraphClient } from '../graph/graph-client';
 import type { Logger } from '../logging/logger';
 import type { Progress } from '../logging/progress';
 import { abortImportRun, beginImportRun, completeImportRun, heartbeat, type DatasetMeta } from './import-runs';
-import { loadRows, type LoadOptions, type LoadStats } from './loader';
+import { loadRows, type LoadStats } from './loader';
 import type { GraphRows } from './rows';
 
 export interface IngestOptions {
@@ -18,7 +18,6 @@ export interface IngestOptions {
   /** Set by the CLI's signal handler: the load stops at the next batch and its run is removed. */
   shouldStop?: () => boolean;
   batchSize?: number;
-  relationshipWriter?: LoadOptions['relationshipWriter'];
 }
 
 /**
@@ -37,7 +36,6 @@ export async function ingestDataset(o: IngestOptions): Promise<LoadStats & { imp
       ...(o.progress ? { progress: o.progress } : {}),
       ...(o.shouldStop ? { shouldStop: o.shouldStop } : {}),
       ...(o.batchSize ? { batchSize: o.batchSize } : {}),
-      ...(o.relationshipWriter ? { relationshipWriter: o.relationshipWriter } : {}),
     });
     await completeImportRun(o.graph, run, { nodes: stats.nodes, relationships: stats.relationships, ms: Math.round(stats.ms) });
     return { ...stats, importRun: run.id };

@@ -2,7 +2,7 @@ import { ErrorCode } from '../errors/codes';
 import { GiftgraphError } from '../errors/errors';
 import type { GraphClient } from '../graph/graph-client';
 import type { Progress } from '../logging/progress';
-import { BULK_PROCEDURE_PROBE, CREATE_NODES, CREATE_RELS_BY_PROCEDURE, LABEL, createRelsColumnar, nodeParams, type NodeKind } from './cypher-writes';
+import { CREATE_NODES, LABEL, createRelsColumnar, nodeParams, type NodeKind } from './cypher-writes';
 import type { GraphRows } from './rows';
 
 export interface LoadOptions {
@@ -22,12 +22,6 @@ export interface LoadOptions {
    * and retried by the driver.
    */
   concurrency?: number;
-  /**
-   * How relationship batches are written: `'procedure'` through the embedded server's bulk
-   * procedure, `'cypher'` as a columnar UNWIND, `'auto'` (default) the procedure when the
-   * server has it. Both write the same graph.
-   */
-  relationshipWriter?: 'auto' | 'procedure' | 'cypher';
 }
 
 export interface LoadStats {
@@ -161,17 +155,16 @@ export async function loadRows(graph: GraphClient, rows: GraphRows, o: LoadOptio
     return nid;
   };
 
-  const viaProcedure = o.relationshipWriter === 'procedure' || (o.relationshipWriter !== 'cypher' && (await hasBulkProcedure(graph)));
   o.progress?.phase('relationships', relTotal);
   const writeRels = async (type: string, list: { s: number; t: number; p: Record<string, unknown> }[], props: readonly string[]) => {
-    const cypher = viaProcedure ? CREATE_RELS_BY_PROCEDURE : createRelsColumnar(type, props);
+    const cypher = createRelsColumnar(type, props);
     // Sorted by start node: each batch touches a contiguous range of start nodes (page
     // locality), and concurrent batches touch disjoint ones (few lock waits).
     list.sort((a, b) => a.s - b.s || a.t - b.t);
     await inBatches(list, batch, concurrency, async (chunk) => {
       stopIfAsked();
       const c = Object.fromEntries(props.map((p) => [p, chunk.map((r) => r.p[p] ?? null)]));
-      await graph.write((tx) => tx.run(cypher, { type, s: chunk.map((r) => r.s), t: chunk.map((r) => r.t), c }));
+      await graph.write((tx) => tx.run(cypher, { s: chunk.map((r) => r.s), t: chunk.map((r) => r.t), c }));
       rels += chunk.length;
       o.progress?.tick(chunk.length, type);
     });
@@ -197,11 +190,6 @@ export async function loadRows(graph: GraphClient, rows: GraphRows, o: LoadOptio
   await writeRels('DISCOUNTS', discounts, []);
   o.progress?.done();
   return { nodes, relationships: rels, ms: performance.now() - t0 };
-}
-
-async function hasBulkProcedure(graph: GraphClient): Promise<boolean> {
-  const [row] = await graph.query(BULK_PROCEDURE_PROBE);
-  return row?.available === true;
 }
 
 /**

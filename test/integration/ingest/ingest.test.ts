@@ -1,8 +1,6 @@
 import { fixedClock } from '../../../src/clock/clock';
 import type { GraphClient } from '../../../src/graph/graph-client';
-import { datasetFingerprint } from '../../../src/graph/queries/fingerprint';
 import { datasetCounts } from '../../../src/graph/queries/stats';
-import { BULK_PROCEDURE_PROBE, CREATE_RELS_BY_PROCEDURE } from '../../../src/ingest/cypher-writes';
 import { datasetNodeCount } from '../../../src/ingest/import-runs';
 import { ingestDataset } from '../../../src/ingest/ingest';
 import { countRelationships } from '../../../src/ingest/loader';
@@ -40,30 +38,6 @@ describe('ingest: loading a dataset through an import run (real Neo4j)', () => {
     expect(status).toEqual([{ s: 'READY', k: 'synthetic' }]);
     const item = await graph.query('MATCH (i:Item {dataset: $ds, id: "i1"}) RETURN i.attrs AS attrs', { ds: dataset });
     expect(JSON.parse(String(item[0]!.attrs))).toEqual({ platform: 'pc' });
-  });
-
-  it('writes the same graph through the embedded server\'s bulk procedure as through Cypher', async () => {
-    expect(await graph.query(BULK_PROCEDURE_PROBE)).toEqual([{ available: true }]);
-    const viaProcedure = ds();
-    const viaCypher = ds();
-    await ingestDataset({ ...base, graph, dataset: viaProcedure, rows: tinyRows(), reset: false, relationshipWriter: 'procedure' });
-    await ingestDataset({ ...base, graph, dataset: viaCypher, rows: tinyRows(), reset: false, relationshipWriter: 'cypher' });
-    const [a, b] = [await datasetFingerprint(graph, viaProcedure), await datasetFingerprint(graph, viaCypher)];
-    expect(a.lines).toBeGreaterThan(20);
-    expect(a).toEqual(b);
-  });
-
-  it('the bulk procedure writes nothing when a batch names a missing node or has ragged columns', async () => {
-    const dataset = ds();
-    await ingestDataset({ ...base, graph, dataset, rows: tinyRows(), reset: false });
-    const [u] = await graph.query('MATCH (u:User {dataset: $ds, id: "u0"}) RETURN id(u) AS id', { ds: dataset });
-    const id = Number(u!.id);
-    const count = async () => (await graph.query('MATCH (:User {dataset: $ds})-[r:X_PROBE]->() RETURN count(r) AS c', { ds: dataset }))[0]!.c;
-    await expect(graph.write((tx) => tx.run(CREATE_RELS_BY_PROCEDURE, { type: 'X_PROBE', s: [id, id], t: [id, 2 ** 40], c: {} }))).rejects.toThrow(/2?1099511627776|not found/i);
-    await expect(graph.write((tx) => tx.run(CREATE_RELS_BY_PROCEDURE, { type: 'X_PROBE', s: [id], t: [id], c: { at: [1, 2] } }))).rejects.toThrow(/property at must be a list of 1 values/);
-    expect(await count()).toBe(0);
-    await graph.write((tx) => tx.run(CREATE_RELS_BY_PROCEDURE, { type: 'X_PROBE', s: [id], t: [id], c: { at: [5] } }));
-    expect(await count()).toBe(1);
   });
 
   it('keeps two datasets with the same local ids apart', async () => {

@@ -6,14 +6,11 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import org.neo4j.configuration.GraphDatabaseSettings;
-import org.neo4j.exceptions.KernelException;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.io.ByteUnit;
-import org.neo4j.kernel.api.procedure.GlobalProcedures;
-import org.neo4j.kernel.internal.GraphDatabaseAPI;
 
 /**
  * Runs Neo4j 5.26 Community embedded, with the Bolt connector bound to 127.0.0.1 only.
@@ -29,8 +26,6 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
  *       the API sets shorter per-transaction timeouts through the driver.</li>
  * </ul>
  *
- * <p>It registers the project's procedures ({@link BulkWrites}) before it reports ready.
- *
  * <p>Auth is disabled: the connector only listens on loopback, and a server named by
  * NEO4J_URI (with its own auth) is what a shared deployment uses. On start it prints one
  * line {@code giftgraph-neo4j ready bolt=127.0.0.1:PORT} (the Node side still waits for a
@@ -40,7 +35,7 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
 public final class Launcher {
     private Launcher() {}
 
-    public static void main(String[] args) throws InterruptedException, KernelException {
+    public static void main(String[] args) throws InterruptedException {
         Map<String, String> opts = parse(args);
         Path home = Path.of(opts.getOrDefault("home", "./.neo4j-data")).toAbsolutePath();
         int boltPort = Integer.parseInt(opts.getOrDefault("bolt-port", "7687"));
@@ -65,11 +60,7 @@ public final class Launcher {
         }, "giftgraph-neo4j-shutdown"));
 
         // Touch the default database so that a crash-recovery, if needed, happens now.
-        GraphDatabaseAPI db = (GraphDatabaseAPI) dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
-        db.executeTransactionally("RETURN 1");
-        // The loaders' bulk write path (BulkWrites); registered here because an embedded
-        // server has no plugins directory to load it from.
-        db.getDependencyResolver().resolveDependency(GlobalProcedures.class).registerProcedure(BulkWrites.class);
+        dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME).executeTransactionally("RETURN 1");
         System.out.println("giftgraph-neo4j ready bolt=127.0.0.1:" + boltPort + " home=" + home);
         System.out.flush();
         stopped.await();
