@@ -167,7 +167,7 @@ runCli(async () => {
         ? `${model} (ours, validation-selected)`
         : r.report.refit.from === 'scratch'
           ? `${model} (ours, refit on train + validation for the selected ${r.report.refit.epochs} epochs)`
-          : `${model} (ours, validation-selected weights continued on train + validation for ${r.report.refit.epochs} epochs)`;
+          : `${model} (ours, validation-selected weights ${refitFromSelectedText(r.report.refit.epochs)})`;
       const servedNote = r.report.refit ? `refit ${(r.report.refit.ms / 1000).toFixed(0)} s` : selectedNote;
       const w = blend?.selection.selected;
       table = formatTable([
@@ -202,8 +202,8 @@ runCli(async () => {
         backend: tfRuntime.backend, trainingMs: report.fit.ms, seed, createdAt: new Date().toISOString(), commit, command, hyperparameters: hyper,
       },
       report: { ...report, backend: tfRuntime.backend, wallMs, commit, command, seed },
-      reportMd: `# ${model} on ${dataset}\n\nCommand: \`${command}\`  \nCommit: ${commit ?? 'uncommitted'}  \nBackend: ${tfRuntime.backend}  \nSeed: ${seed}  \nWall time: ${(wallMs / 1000).toFixed(0)} s (training ${(report.fit.ms / 1000).toFixed(0)} s, ${report.fit.epochs} epochs, ${report.fit.stopped}${report.refit ? `; refit ${(report.refit.ms / 1000).toFixed(0)} s, ${report.refit.epochs} epochs` : ''})  \nSplit: ${report.split.kind}, ${report.split.testUsers} test users; ${!report.refit ? 'test read once with the validation-selected weights' : report.refit.from === 'scratch' ? 'epoch count selected on validation, then the model retrained on train + validation for it (the headline), and the validation-selected weights beside it' : `weights selected on validation, then continued on train + validation for ${report.refit.epochs} epochs (the headline), and the validation-selected weights beside it`}.\n\n${table}\n${extraMd}\nValidation Recall@20 trajectory (epoch: value): ${trajectory}\n`,
-      modelCard: `# Model card: ${model}/${version}\n\n${card}- Data: dataset "${dataset}", snapshot ${snapshot.hash.slice(0, 16)}, ${report.split.kind} split.\n- Test (${!report.refit ? 'validation-selected' : report.refit.from === 'scratch' ? 'refit on train + validation for the epoch count selected on validation' : `validation-selected weights continued on train + validation for ${report.refit.epochs} epochs`}${report.blend ? ', blended with item-kNN and the friends\' count as chosen on validation' : ''}): R@20 ${test.recall[20]!.toFixed(4)}, N@20 ${test.ndcg[20]!.toFixed(4)}; cold-start users R@20 ${report.coldStartUsers.recall[20]!.toFixed(4)}.\n- Reproduce: \`${command}\` at commit ${commit ?? '(uncommitted)'} on backend ${tfRuntime.backend}.\n- Limits: trained on one dataset; popularity bias of softmax/BPR objectives; see report.md for baselines.\n`,
+      reportMd: `# ${model} on ${dataset}\n\nCommand: \`${command}\`  \nCommit: ${commit ?? 'uncommitted'}  \nBackend: ${tfRuntime.backend}  \nSeed: ${seed}  \nWall time: ${(wallMs / 1000).toFixed(0)} s (training ${(report.fit.ms / 1000).toFixed(0)} s, ${report.fit.epochs} epochs, ${report.fit.stopped}${report.refit ? `; refit ${(report.refit.ms / 1000).toFixed(0)} s, ${report.refit.epochs} epochs` : ''})  \nSplit: ${report.split.kind}, ${report.split.testUsers} test users; ${!report.refit ? 'test read once with the validation-selected weights' : report.refit.from === 'scratch' ? 'epoch count selected on validation, then the model retrained on train + validation for it (the headline), and the validation-selected weights beside it' : `weights selected on validation, then ${refitFromSelectedText(report.refit.epochs)} (the headline), and the validation-selected weights beside it`}.\n\n${table}\n${extraMd}\nValidation Recall@20 trajectory (epoch: value): ${trajectory}\n`,
+      modelCard: `# Model card: ${model}/${version}\n\n${card}- Data: dataset "${dataset}", snapshot ${snapshot.hash.slice(0, 16)}, ${report.split.kind} split.\n- Test (${!report.refit ? 'validation-selected' : report.refit.from === 'scratch' ? 'refit on train + validation for the epoch count selected on validation' : `validation-selected weights ${refitFromSelectedText(report.refit.epochs)}`}${report.blend ? ', blended with item-kNN and the friends\' count as chosen on validation' : ''}): R@20 ${test.recall[20]!.toFixed(4)}, N@20 ${test.ndcg[20]!.toFixed(4)}; cold-start users R@20 ${report.coldStartUsers.recall[20]!.toFixed(4)}.\n- Reproduce: \`${command}\` at commit ${commit ?? '(uncommitted)'} on backend ${tfRuntime.backend}.\n- Limits: trained on one dataset; popularity bias of softmax/BPR objectives; see report.md for baselines.\n`,
     });
     logger.info(`saved ${path.relative(PROJECT_ROOT, dir)} (artifact ${manifest.artifactHash.slice(0, 12)})`);
   } finally {
@@ -255,6 +255,11 @@ function num(args: ParsedArgs, name: string, def: number): number {
   const n = Number(raw);
   if (!Number.isFinite(n) || n < 0) throw new BadInputError(`--${name} must be a non-negative number; got ${JSON.stringify(raw)}`);
   return n;
+}
+
+/** What `--refit-from-selected N` did to the selected weights, for the report's text. */
+function refitFromSelectedText(epochs: number): string {
+  return epochs === 0 ? 'propagated over train + validation' : `continued on train + validation for ${epochs} epochs`;
 }
 
 /** `--refit` (from scratch) or `--refit-from-selected N`; null for neither. */
