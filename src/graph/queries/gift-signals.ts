@@ -35,6 +35,9 @@ export const DATASET_OCCASIONS = defineQuery(
  * counted (they count, as in training); `since` stays null. Interactions are pre-filtered
  * to days after $interactionsFrom (the features look back 90 days at most).
  * Returns no row when the sender does not exist; `friends` is empty for a sender without any.
+ * The far end of a degree count is unlabelled (FRIEND only joins users): with a label, a
+ * CI run once saw it planned as a scan of every User followed by an expand-into, chosen on
+ * the statistics other tests had left.
  */
 export const GIFT_SIGNALS = defineQuery(
   'giftSignals',
@@ -53,14 +56,14 @@ export const GIFT_SIGNALS = defineQuery(
        giftsTo: [(u)-[:SENT]->(g:Gift)-[:TO]->(v) WHERE g.at <= $asOf AND (v.id <> $hideTo OR coalesce(g.deliverAt, g.at) <= $asOf) | g.at],
        giftsFrom: [(v)-[:SENT]->(g:Gift)-[:TO]->(u) WHERE g.at <= $asOf | g.at],
        wishlist: [(v)-[w:WISHLISTED]->(:Item) WHERE w.at IS NULL OR w.at <= $asOf | coalesce(w.at, -1)],
-       friendSince: [(v)-[f2:FRIEND]-(:User) WHERE NOT coalesce(f2.blocked, false) | coalesce(f2.since, -1)],
+       friendSince: [(v)-[f2:FRIEND]-() WHERE NOT coalesce(f2.blocked, false) | coalesce(f2.since, -1)],
        commonSince: [(u)-[a:FRIEND]-(w:User)-[b:FRIEND]-(v) WHERE NOT coalesce(a.blocked, false) AND NOT coalesce(b.blocked, false)
                      | CASE WHEN coalesce(a.since, -1) > coalesce(b.since, -1) THEN coalesce(a.since, -1) ELSE coalesce(b.since, -1) END]
      }) AS friends
    }
    RETURN u.id AS id, occasions, friends,
           [(u)-[:SENT]->(g:Gift)-[:TO]->(r:User) WHERE g.at <= $asOf AND (r.id <> $hideTo OR coalesce(g.deliverAt, g.at) <= $asOf) | g.at] AS giftsSent,
-          [(u)-[f:FRIEND]-(:User) WHERE NOT coalesce(f.blocked, false) | coalesce(f.since, -1)] AS friendSince`,
+          [(u)-[f:FRIEND]-() WHERE NOT coalesce(f.blocked, false) | coalesce(f.since, -1)] AS friendSince`,
   { ds: 'demo', id: 'u1', asOf: 0, interactionsFrom: 0, hideTo: '' },
 );
 
