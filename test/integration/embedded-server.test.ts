@@ -150,6 +150,11 @@ describe('embedded Neo4j server (real JVM, port 7697)', () => {
     expect(first).toEqual({ pid: first.pid, alreadyRunning: false, boltUri: URI });
     expect(await returnOne()).toBe(1);
     expect(Number((await fs.readFile(pidFilePath(home), 'utf8')).trim())).toBe(first.pid);
+    // Neo4j's default keeps two days of transaction logs; the launcher bounds them (see Launcher.java).
+    const retention = await withSession(async (s) =>
+      (await s.run("SHOW SETTINGS YIELD name, value WHERE name = 'db.tx_log.rotation.retention_policy' RETURN value")).records[0]!.get('value'),
+    );
+    expect(retention).toBe('256M size');
 
     expect(await startEmbedded(options())).toEqual({ pid: first.pid, alreadyRunning: true, boltUri: URI });
 

@@ -24,6 +24,12 @@ import org.neo4j.io.ByteUnit;
  *       set by whoever starts this process.</li>
  *   <li>{@code --tx-timeout-s}: the server-side ceiling on any transaction (default 120);
  *       the API sets shorter per-transaction timeouts through the driver.</li>
+ *   <li>{@code --tx-log-retention}: how much transaction log to keep past the last
+ *       checkpoint (default {@code 256M size}; Neo4j's own default is {@code 2 days}).
+ *       Community has no incremental backup and no cluster to feed, so older logs serve
+ *       nothing; at the default, two days of bench seeding and test runs kept 70 GB of them
+ *       and filled the disk. Crash recovery only needs the logs since the last checkpoint,
+ *       which pruning never removes.</li>
  * </ul>
  *
  * <p>Auth is disabled: the connector only listens on loopback, and a server named by
@@ -41,6 +47,7 @@ public final class Launcher {
         int boltPort = Integer.parseInt(opts.getOrDefault("bolt-port", "7687"));
         long pageCacheMb = Long.parseLong(opts.getOrDefault("pagecache-mb", "512"));
         long txTimeoutS = Long.parseLong(opts.getOrDefault("tx-timeout-s", "120"));
+        String txLogRetention = opts.getOrDefault("tx-log-retention", "256M size");
 
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(BoltConnector.enabled, true)
@@ -50,6 +57,7 @@ public final class Launcher {
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMb))
                 .setConfig(GraphDatabaseSettings.transaction_timeout, java.time.Duration.ofSeconds(txTimeoutS))
+                .setConfig(GraphDatabaseSettings.keep_logical_logs, txLogRetention)
                 .build();
 
         CountDownLatch stopped = new CountDownLatch(1);
