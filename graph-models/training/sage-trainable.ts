@@ -4,6 +4,7 @@ import type { PlainSageForward } from '../encoders/sage-plain-forward';
 import { dotProductScorer } from '../evaluation/embedding-scorer';
 import type { Csr } from '../evaluation/interactions';
 import { evaluateRanking } from '../evaluation/ranking-metrics';
+import type { HeteroCsrGraph } from '../layers/graph-types';
 import { NeighborSampler } from '../layers/neighbor-sampler';
 import { SeededRandom } from '../layers/seeded-random';
 import { writeCheckpoint } from './checkpoint';
@@ -34,6 +35,24 @@ export interface SageTrainOptions {
 /** Seed of the inference sampler: embeddings written back are a pure function of the graph and the weights. */
 export const INFERENCE_SAMPLE_SEED = 20_171_116;
 
+const inferenceSamplers = new WeakMap<HeteroCsrGraph, Map<string, NeighborSampler>>();
+
+/**
+ * The inference sampler of a graph and fanouts, built once per graph object. Building one
+ * validates the graph and transposes every relation (O(edges)); embedding users and then
+ * items of one graph built it twice, and a refresh four times (with the hop walk in
+ * neighbourhood-inputs.ts). Safe to share: every inference sample passes its own seed, so
+ * the sampler's own stream is never read. Graphs are not mutated after they are built.
+ */
+export function inferenceSampler(graph: HeteroCsrGraph, fanouts: readonly number[]): NeighborSampler {
+  let byFanouts = inferenceSamplers.get(graph);
+  if (!byFanouts) inferenceSamplers.set(graph, (byFanouts = new Map()));
+  const key = fanouts.join(',');
+  let sampler = byFanouts.get(key);
+  if (!sampler) byFanouts.set(key, (sampler = new NeighborSampler(graph, { fanouts, seed: INFERENCE_SAMPLE_SEED })));
+  return sampler;
+}
+
 /**
  * Embeds every node of a type (`[n * outDim]` row-major) over the given graph and
  * features, with a fixed sampling seed per batch of 1,024: the same graph and weights
@@ -42,7 +61,7 @@ export const INFERENCE_SAMPLE_SEED = 20_171_116;
  * instead of TF.js: same sample, same numbers to float32 rounding.
  */
 export function embedNodes(encoder: SageEncoder, inputs: SageInputs, type: 'user' | 'item', fanouts: number[], seeds?: Int32Array, plain?: PlainSageForward): Float32Array {
-  const sampler = new NeighborSampler(inputs.graph, { fanouts, seed: INFERENCE_SAMPLE_SEED });
+  const sampler = inferenceSampler(inputs.graph, fanouts);
   const all = seeds ?? Int32Array.from({ length: inputs.graph.numNodes[type]! }, (_, k) => k);
   const d = encoder.getConfig().outDim;
   const out = new Float32Array(all.length * d);

@@ -3,9 +3,8 @@ import { neighbourhoodFeatures, neighbourhoodGraph } from '../features/neighbour
 import { RECENT_INTERACTION_MS } from '../features/node-features';
 import type { GraphClient } from '../graph/graph-client';
 import { fetchFeatureCounts, fetchNeighbourLists, type ListOwner, type NeighbourList } from '../graph/queries/subgraph';
-import { NeighborSampler } from '../../graph-models/layers/neighbor-sampler';
 import { sageInputs, type SageInputs } from '../../graph-models/training/sage-graph';
-import { INFERENCE_SAMPLE_SEED } from '../../graph-models/training/sage-trainable';
+import { INFERENCE_SAMPLE_SEED, inferenceSampler } from '../../graph-models/training/sage-trainable';
 
 export interface NeighbourhoodInputs {
   /** The structure graph (node numbering of `inputs`). */
@@ -98,7 +97,7 @@ export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => se
 function reached(g: HeteroGraph, inputs: SageInputs, fanouts: number[], seeds: { user: string[]; item: string[] }, hops: number): Record<NodeType, string[]> {
   const types: NodeType[] = ['user', 'item', 'game', 'guild'];
   const out = Object.fromEntries(types.map((k) => [k, new Set<string>()])) as Record<NodeType, Set<string>>;
-  const sampler = new NeighborSampler(inputs.graph, { fanouts, seed: INFERENCE_SAMPLE_SEED });
+  const sampler = inferenceSampler(inputs.graph, fanouts);
   for (const type of ['user', 'item'] as const) {
     if (seeds[type].length === 0) continue;
     const s = sampler.sample({ [type]: Int32Array.from(seeds[type], (id) => g.nodes[type].index.get(id)!) }, { seed: INFERENCE_SAMPLE_SEED });
