@@ -47,33 +47,29 @@ export interface NeighbourhoodGraphInput {
  * list, hence its sampled neighbours, after they had been used to choose the hop-1 nodes.
  */
 export function neighbourhoodGraph(o: NeighbourhoodGraphInput): HeteroGraph {
-  // Per type and per relation, plain id sets and maps: a refresh builds this graph from
-  // ~10k listed edges, and string keys per edge (type + id, src + dst) were a third of it.
+  // Ids per type in sets; edges per relation as two flat id arrays, deduplicated later on
+  // numeric (src, dst) codes. A refresh builds this graph from ~30k listed edges (a
+  // nine-buyer fill on the 100k world): string keys per edge were a third of it once, and
+  // a set of neighbours per source node was most of its garbage (allocation profile).
   const seeds: Record<string, Set<string>> = {};
   for (const l of o.seedLists) (seeds[l.ownerType] ??= new Set()).add(l.owner);
   const isSeed = (t: string, id: string) => seeds[t]?.has(id) === true;
   const ids: Record<NodeType, Set<string>> = { user: new Set(), item: new Set(), game: new Set(o.catalogue.game), guild: new Set(o.catalogue.guild) };
-  /** Per relation, src id → dst ids (friendship: the smaller id → the larger, one entry per pair). */
-  const edges = new Map<BaseRelation, Map<string, Set<string>>>();
-  const link = (m: Map<string, Set<string>>, a: string, b: string) => {
-    let set = m.get(a);
-    if (!set) m.set(a, (set = new Set()));
-    set.add(b);
-  };
+  /** Per relation, every listed edge (src id, dst id), duplicates included. */
+  const listed = new Map<BaseRelation, { src: string[]; dst: string[] }>();
   const add = (l: NeighbourList, fromSeed: boolean) => {
     ids[l.ownerType]!.add(l.owner);
     const [srcType, dstType] = ENDS[l.relation];
     const ownerIsSrc = l.ownerType === srcType;
     const otherType = ownerIsSrc ? dstType : srcType;
-    let m = edges.get(l.relation);
-    if (!m) edges.set(l.relation, (m = new Map()));
     const other = ids[otherType]!;
+    let e = listed.get(l.relation);
+    if (!e) listed.set(l.relation, (e = { src: [], dst: [] }));
     for (const n of l.ids) {
       if (!fromSeed && isSeed(otherType, n)) continue;
       other.add(n);
-      if (l.relation === 'friend') link(m, l.owner < n ? l.owner : n, l.owner < n ? n : l.owner);
-      else if (ownerIsSrc) link(m, l.owner, n);
-      else link(m, n, l.owner);
+      e.src.push(ownerIsSrc ? l.owner : n);
+      e.dst.push(ownerIsSrc ? n : l.owner);
     }
   };
   for (const l of o.seedLists) add(l, true);
@@ -87,27 +83,34 @@ export function neighbourhoodGraph(o: NeighbourhoodGraphInput): HeteroGraph {
   } as HeteroGraph['nodes'];
   const relations: HeteroGraph['relations'] = {};
   for (const [name, [srcType, dstType]] of Object.entries(ENDS) as [BaseRelation, [NodeType, NodeType]][]) {
-    const m = edges.get(name) ?? new Map<string, Set<string>>();
-    // Friendship is stored once per pair but means both directions (as load-graph.ts exports it).
+    const e = listed.get(name) ?? { src: [], dst: [] };
+    // Friendship is listed from either end but means both directions (as load-graph.ts
+    // exports it): one code per pair, smaller index first, then both directions.
     const both = name === 'friend';
-    let count = 0;
-    for (const set of m.values()) count += set.size;
-    const len = count * (both ? 2 : 1);
-    const src = new Int32Array(len);
-    const dst = new Int32Array(len);
+    const numDst = nodes[dstType].ids.length;
     const srcIndex = nodes[srcType].index;
     const dstIndex = nodes[dstType].index;
-    let k = 0;
-    for (const [a, set] of m) {
-      const s = srcIndex.get(a)!;
-      for (const b of set) {
-        const d = dstIndex.get(b)!;
-        src[k] = s;
-        dst[k++] = d;
-        if (both) {
-          src[k] = d;
-          dst[k++] = s;
-        }
+    const codes = new Float64Array(e.src.length);
+    for (let k = 0; k < codes.length; k++) {
+      let s = srcIndex.get(e.src[k]!)!;
+      let d = dstIndex.get(e.dst[k]!)!;
+      if (both && d < s) [s, d] = [d, s];
+      codes[k] = s * numDst + d; // < 2^53: both indices are below the neighbourhood's size
+    }
+    codes.sort();
+    let unique = 0;
+    for (let k = 0; k < codes.length; k++) if (k === 0 || codes[k] !== codes[k - 1]) codes[unique++] = codes[k]!;
+    const len = unique * (both ? 2 : 1);
+    const src = new Int32Array(len);
+    const dst = new Int32Array(len);
+    for (let k = 0, j = 0; k < unique; k++) {
+      const s = Math.floor(codes[k]! / numDst);
+      const d = codes[k]! - s * numDst;
+      src[j] = s;
+      dst[j++] = d;
+      if (both) {
+        src[j] = d;
+        dst[j++] = s;
       }
     }
     relations[name] = buildRelation(name, srcType, dstType, nodes[srcType].ids.length, src, dst, new Float64Array(len).fill(NaN));
