@@ -54,7 +54,7 @@ export interface CollaborativeOptions {
  *   train + validation; 0 keeps the weights and only propagates them over the whole train
  *   graph. For a dataset where retraining from scratch costs hours (gowalla: ~4 h).
  */
-export type RefitPlan = { from: 'scratch' } | { from: 'selected'; epochs: number };
+export type RefitPlan = { from: 'scratch' } | { from: 'selected'; epochs: number; /** Adam's rate for the continued epochs; default the run's. */ lr?: number };
 
 export interface CollaborativeReport {
   model: string;
@@ -65,7 +65,7 @@ export interface CollaborativeReport {
   coldStartUsers: RankingReport;
   /** With `refit`: the validation-selected weights (trained on train only) on the same test, for comparison. */
   selected: { test: RankingReport; coldStartUsers: RankingReport } | null;
-  refit: { from: RefitPlan['from']; epochs: number; ms: number } | null;
+  refit: { from: RefitPlan['from']; epochs: number; ms: number; /** Continued epochs' learning rate, when it differs from the run's. */ lr?: number } | null;
   /** With `blend`: the selection on validation, and the served model alone (without the blend) on the test. */
   blend: { selection: BlendSelection; modelOnly: { test: RankingReport; coldStartUsers: RankingReport } } | null;
   baselines: BaselineRow[];
@@ -160,9 +160,12 @@ export async function trainCollaborative(
       : `refit: continuing the validation-selected weights on train + validation for ${epochs} epochs`);
     // No validation: the epoch count is fixed, the weights after it are the model. Its one
     // checkpoint, at the end, lets a later --resume reuse a finished refit.
-    const refitOptions = { ...runOptions, ...(plan.from === 'scratch' ? { refit: epochs } : { refitFromSelected: epochs }) };
+    // A continued refit may take its own (smaller) learning rate: the selected weights sit
+    // near a minimum of the train loss, and the added validation pairs move it a little.
+    const refitLr = plan.from === 'selected' && plan.lr !== undefined && plan.lr !== o.lr ? plan.lr : undefined;
+    const refitOptions = { ...runOptions, ...(plan.from === 'scratch' ? { refit: epochs } : { refitFromSelected: epochs }), ...(refitLr !== undefined ? { refitLr } : {}) };
     const refitDir = o.checkpointDir ? path.join(o.checkpointDir, plan.from === 'scratch' ? 'refit' : 'refit-from-selected') : null;
-    const again = lightGcnTrainable(c.trainAll, c.valid, social, { ...trainOptions, checkpointDir: refitDir, runOptions: refitOptions });
+    const again = lightGcnTrainable(c.trainAll, c.valid, social, { ...trainOptions, ...(refitLr !== undefined ? { lr: refitLr } : {}), checkpointDir: refitDir, runOptions: refitOptions });
     if (plan.from === 'selected') again.trainable.restore(trainable.snapshot());
     let ms = 0;
     if (epochs > 0) {
@@ -173,7 +176,7 @@ export async function trainCollaborative(
       );
       ms = r.state.history.reduce((t, h) => t + h.ms, 0);
     }
-    refit = { from: plan.from, epochs, ms };
+    refit = { from: plan.from, epochs, ms, ...(refitLr !== undefined ? { lr: refitLr } : {}) };
     o.log?.(`refit: ${epochs} epochs, ${(ms / 1000).toFixed(0)} s of training`);
     dispose();
     served = { model: again.model, dispose: again.dispose, figures: evaluate(again.model) };

@@ -37,7 +37,7 @@ type ModelName = (typeof MODELS)[number];
 /**
  * `npm run train -- --dataset D --model sage|lightgcn|socialgcn [--epochs N] [--eval-every K]
  *   [--patience P] [--time-budget 30m] [--resume] [--seed S] [--dim 64] [--lr ...] [--batch ...]
- *   [--baselines all|fast|none] [--version V] [--gift-weight 0] [--refit | --refit-from-selected N] [--blend]
+ *   [--baselines all|fast|none] [--version V] [--gift-weight 0] [--refit | --refit-from-selected N [--refit-lr R]] [--blend]
  *   [--loss bpr|softmax] [--negatives 1024] [--temperature 0.1]`
  *
  * Exports the dataset from Neo4j, splits it (its published split, or by time for a
@@ -46,8 +46,8 @@ type ModelName = (typeof MODELS)[number];
  * cleanly), reads the test split once (`--refit`, lightgcn/socialgcn: also retrains on
  * train + validation for the selected epochs, which becomes the saved model, and a finished
  * refit is checkpointed so a later `--resume --refit` reuses it; `--refit-from-selected N`:
- * instead continues the validation-selected weights on train + validation for N epochs, 0
- * only propagating them over the whole train graph; `--blend`: the headline
+ * instead continues the validation-selected weights on train + validation for N epochs
+ * (at `--refit-lr`, default `--lr`), 0 only propagating them over the whole train graph; `--blend`: the headline
  * adds item-kNN and the friends' count with weights chosen on validation; `--loss softmax`:
  * a sampled softmax over cosine scores instead of BPR, checkpointed apart), fits the baselines (and on a synthetic world the
  * planted-truth oracle) on the same split, prints the table beside published figures and
@@ -57,7 +57,7 @@ runCli(async () => {
   const head = headOf(process.argv.slice(2));
   if (head) return runHead(head.name, head.argv);
   const args = parseArgs(process.argv.slice(2), {
-    dataset: 'value', model: 'value', epochs: 'value', 'eval-every': 'value', patience: 'value', 'time-budget': 'value', resume: 'boolean', refit: 'boolean', 'refit-from-selected': 'value', blend: 'boolean',
+    dataset: 'value', model: 'value', epochs: 'value', 'eval-every': 'value', patience: 'value', 'time-budget': 'value', resume: 'boolean', refit: 'boolean', 'refit-from-selected': 'value', 'refit-lr': 'value', blend: 'boolean',
     seed: 'value', dim: 'value', layers: 'value', lr: 'value', l2: 'value', batch: 'value', baselines: 'value', version: 'value', fanouts: 'value', 'gift-weight': 'value',
     loss: 'value', negatives: 'value', temperature: 'value',
   });
@@ -105,7 +105,7 @@ runCli(async () => {
 
     let table: string;
     let test: RankingReport;
-    let report: { fit: { ms: number; history: EpochRecord[]; bestEpoch: number; epochs: number; stopped: string }; split: { kind: string; testUsers: number }; coldStartUsers: RankingReport; refit?: { from: 'scratch' | 'selected'; epochs: number; ms: number } | null; blend?: object | null };
+    let report: { fit: { ms: number; history: EpochRecord[]; bestEpoch: number; epochs: number; stopped: string }; split: { kind: string; testUsers: number }; coldStartUsers: RankingReport; refit?: { from: 'scratch' | 'selected'; epochs: number; ms: number; lr?: number } | null; blend?: object | null };
     let card: string;
     let hyper: Record<string, unknown>;
     let extraMd = '';
@@ -167,7 +167,7 @@ runCli(async () => {
         ? `${model} (ours, validation-selected)`
         : r.report.refit.from === 'scratch'
           ? `${model} (ours, refit on train + validation for the selected ${r.report.refit.epochs} epochs)`
-          : `${model} (ours, validation-selected weights ${refitFromSelectedText(r.report.refit.epochs)})`;
+          : `${model} (ours, validation-selected weights ${refitFromSelectedText(r.report.refit.epochs, r.report.refit.lr)})`;
       const servedNote = r.report.refit ? `refit ${(r.report.refit.ms / 1000).toFixed(0)} s` : selectedNote;
       const w = blend?.selection.selected;
       table = formatTable([
@@ -202,8 +202,8 @@ runCli(async () => {
         backend: tfRuntime.backend, trainingMs: report.fit.ms, seed, createdAt: new Date().toISOString(), commit, command, hyperparameters: hyper,
       },
       report: { ...report, backend: tfRuntime.backend, wallMs, commit, command, seed },
-      reportMd: `# ${model} on ${dataset}\n\nCommand: \`${command}\`  \nCommit: ${commit ?? 'uncommitted'}  \nBackend: ${tfRuntime.backend}  \nSeed: ${seed}  \nWall time: ${(wallMs / 1000).toFixed(0)} s (training ${(report.fit.ms / 1000).toFixed(0)} s, ${report.fit.epochs} epochs, ${report.fit.stopped}${report.refit ? `; refit ${(report.refit.ms / 1000).toFixed(0)} s, ${report.refit.epochs} epochs` : ''})  \nSplit: ${report.split.kind}, ${report.split.testUsers} test users; ${!report.refit ? 'test read once with the validation-selected weights' : report.refit.from === 'scratch' ? 'epoch count selected on validation, then the model retrained on train + validation for it (the headline), and the validation-selected weights beside it' : `weights selected on validation, then ${refitFromSelectedText(report.refit.epochs)} (the headline), and the validation-selected weights beside it`}.\n\n${table}\n${extraMd}\nValidation Recall@20 trajectory (epoch: value): ${trajectory}\n`,
-      modelCard: `# Model card: ${model}/${version}\n\n${card}- Data: dataset "${dataset}", snapshot ${snapshot.hash.slice(0, 16)}, ${report.split.kind} split.\n- Test (${!report.refit ? 'validation-selected' : report.refit.from === 'scratch' ? 'refit on train + validation for the epoch count selected on validation' : `validation-selected weights ${refitFromSelectedText(report.refit.epochs)}`}${report.blend ? ', blended with item-kNN and the friends\' count as chosen on validation' : ''}): R@20 ${test.recall[20]!.toFixed(4)}, N@20 ${test.ndcg[20]!.toFixed(4)}; cold-start users R@20 ${report.coldStartUsers.recall[20]!.toFixed(4)}.\n- Reproduce: \`${command}\` at commit ${commit ?? '(uncommitted)'} on backend ${tfRuntime.backend}.\n- Limits: trained on one dataset; popularity bias of softmax/BPR objectives; see report.md for baselines.\n`,
+      reportMd: `# ${model} on ${dataset}\n\nCommand: \`${command}\`  \nCommit: ${commit ?? 'uncommitted'}  \nBackend: ${tfRuntime.backend}  \nSeed: ${seed}  \nWall time: ${(wallMs / 1000).toFixed(0)} s (training ${(report.fit.ms / 1000).toFixed(0)} s, ${report.fit.epochs} epochs, ${report.fit.stopped}${report.refit ? `; refit ${(report.refit.ms / 1000).toFixed(0)} s, ${report.refit.epochs} epochs` : ''})  \nSplit: ${report.split.kind}, ${report.split.testUsers} test users; ${!report.refit ? 'test read once with the validation-selected weights' : report.refit.from === 'scratch' ? 'epoch count selected on validation, then the model retrained on train + validation for it (the headline), and the validation-selected weights beside it' : `weights selected on validation, then ${refitFromSelectedText(report.refit.epochs, report.refit.lr)} (the headline), and the validation-selected weights beside it`}.\n\n${table}\n${extraMd}\nValidation Recall@20 trajectory (epoch: value): ${trajectory}\n`,
+      modelCard: `# Model card: ${model}/${version}\n\n${card}- Data: dataset "${dataset}", snapshot ${snapshot.hash.slice(0, 16)}, ${report.split.kind} split.\n- Test (${!report.refit ? 'validation-selected' : report.refit.from === 'scratch' ? 'refit on train + validation for the epoch count selected on validation' : `validation-selected weights ${refitFromSelectedText(report.refit.epochs, report.refit.lr)}`}${report.blend ? ', blended with item-kNN and the friends\' count as chosen on validation' : ''}): R@20 ${test.recall[20]!.toFixed(4)}, N@20 ${test.ndcg[20]!.toFixed(4)}; cold-start users R@20 ${report.coldStartUsers.recall[20]!.toFixed(4)}.\n- Reproduce: \`${command}\` at commit ${commit ?? '(uncommitted)'} on backend ${tfRuntime.backend}.\n- Limits: trained on one dataset; popularity bias of softmax/BPR objectives; see report.md for baselines.\n`,
     });
     logger.info(`saved ${path.relative(PROJECT_ROOT, dir)} (artifact ${manifest.artifactHash.slice(0, 12)})`);
   } finally {
@@ -258,16 +258,22 @@ function num(args: ParsedArgs, name: string, def: number): number {
 }
 
 /** What `--refit-from-selected N` did to the selected weights, for the report's text. */
-function refitFromSelectedText(epochs: number): string {
-  return epochs === 0 ? 'propagated over train + validation' : `continued on train + validation for ${epochs} epochs`;
+function refitFromSelectedText(epochs: number, lr?: number): string {
+  return epochs === 0 ? 'propagated over train + validation' : `continued on train + validation for ${epochs} epochs${lr !== undefined ? ` at lr ${lr}` : ''}`;
 }
 
 /** `--refit` (from scratch) or `--refit-from-selected N`; null for neither. */
 function refitOf(args: ParsedArgs): RefitPlan | null {
   const fromSelected = args.values['refit-from-selected'];
   if (args.flags.has('refit') && fromSelected !== undefined) throw new BadInputError('--refit and --refit-from-selected exclude each other');
+  if (args.values['refit-lr'] !== undefined && fromSelected === undefined) throw new BadInputError('--refit-lr goes with --refit-from-selected N');
   if (args.flags.has('refit')) return { from: 'scratch' };
-  return fromSelected === undefined ? null : { from: 'selected', epochs: intArg(args, 'refit-from-selected', 0, 0) };
+  if (fromSelected === undefined) return null;
+  const epochs = intArg(args, 'refit-from-selected', 0, 0);
+  if (args.values['refit-lr'] === undefined) return { from: 'selected', epochs };
+  const lr = num(args, 'refit-lr', 0);
+  if (lr === 0) throw new BadInputError('--refit-lr must be > 0');
+  return { from: 'selected', epochs, lr };
 }
 
 /** `--loss bpr|softmax` with its `--negatives` and `--temperature` (lightgcn / socialgcn). */

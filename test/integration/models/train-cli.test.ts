@@ -22,7 +22,7 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
   afterAll(async () => {
     await dropDataset(graph, dataset);
     await graph.close();
-    for (const v of [`${version}-refit`, `${version}-refit-again`, `${version}-softmax`, `${version}-warm1`, `${version}-warm0`]) fs.rmSync(path.join(ARTIFACTS_DIR, 'lightgcn', v), { recursive: true, force: true });
+    for (const v of [`${version}-refit`, `${version}-refit-again`, `${version}-softmax`, `${version}-warm1`, `${version}-warm0`, `${version}-warm1-lr`]) fs.rmSync(path.join(ARTIFACTS_DIR, 'lightgcn', v), { recursive: true, force: true });
     fs.rmSync(path.join(PROJECT_ROOT, 'var', 'checkpoints', `lightgcn-${dataset}-softmax`), { recursive: true, force: true });
     for (const m of ['lightgcn', 'sage']) {
       fs.rmSync(path.join(ARTIFACTS_DIR, m, version), { recursive: true, force: true });
@@ -72,7 +72,7 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
     expect(second.refit.ms).toBe(report.refit.ms);
   }, 300_000);
 
-  it('with --refit-from-selected N continues the validation-selected weights on train + validation for N epochs (0: only propagates them over the whole train graph); refuses it beside --refit', async () => {
+  it('with --refit-from-selected N continues the validation-selected weights on train + validation for N epochs (0: only propagates them over the whole train graph; --refit-lr sets their rate); refuses it beside --refit, and --refit-lr without it', async () => {
     const read = (version: string) => JSON.parse(fs.readFileSync(path.join(ARTIFACTS_DIR, 'lightgcn', version, 'report.json'), 'utf8'));
     const base = ['--dataset', dataset, '--model', 'lightgcn', '--epochs', '2', '--eval-every', '1', '--baselines', 'none', '--batch', '128'];
     const one = await startCli('src/cli/train.ts', [...base, '--refit-from-selected', '1', '--version', `${version}-warm1`], cliEnv({ GIFTGRAPH_TRUTH_DIR: truthDir })).done;
@@ -91,9 +91,17 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
     expect(r0.selected.test).toEqual(r1.selected.test);
     expect(r0.test.users).toBe(r0.selected.test.users);
 
+    const slow = await startCli('src/cli/train.ts', [...base, '--refit-from-selected', '1', '--refit-lr', '0.0005', '--version', `${version}-warm1-lr`], cliEnv({ GIFTGRAPH_TRUTH_DIR: truthDir })).done;
+    expect(slow.code).toBe(0);
+    expect(read(`${version}-warm1-lr`).refit).toMatchObject({ from: 'selected', epochs: 1, lr: 0.0005 });
+    expect(fs.readFileSync(path.join(ARTIFACTS_DIR, 'lightgcn', `${version}-warm1-lr`, 'report.md'), 'utf8')).toMatch(/continued on train \+ validation for 1 epochs at lr 0.0005/);
+
     const both = await startCli('src/cli/train.ts', [...base, '--refit', '--refit-from-selected', '1'], cliEnv()).done;
     expect(both.code).toBe(1);
     expect(both.stderr).toMatch(/BAD_USER_INPUT.*--refit and --refit-from-selected exclude each other/);
+    const lrAlone = await startCli('src/cli/train.ts', [...base, '--refit', '--refit-lr', '0.001'], cliEnv()).done;
+    expect(lrAlone.code).toBe(1);
+    expect(lrAlone.stderr).toMatch(/BAD_USER_INPUT.*--refit-lr goes with --refit-from-selected N/);
   }, 300_000);
 
   it('with --loss softmax trains a cosine model with its own checkpoints and records the loss in the manifest and card; refuses a loss it does not know', async () => {
