@@ -6,7 +6,7 @@ import { encodeAndWriteBack, encoderFanouts } from '../src/embeddings/encoder-ru
 import { neighbourhoodInputs } from '../src/embeddings/neighbourhood-inputs';
 import { ModelRegistry } from '../src/embeddings/registry';
 import { SERVING_MODEL } from '../src/embeddings/serving-model';
-import { graphAsOf } from '../src/features/hetero-graph';
+import { graphAsOf, type HeteroGraph } from '../src/features/hetero-graph';
 import { loadHeteroGraph } from '../src/features/load-graph';
 import { connectGraph } from '../src/graph/connect';
 import { fetchCatalogue } from '../src/graph/queries/subgraph';
@@ -18,7 +18,7 @@ import { embedNodes } from '../graph-models/training/sage-trainable';
 import { fmt, table } from './support';
 
 /**
- * `npm run bench -- refresh [--dataset demo] [--users 40] [--full-runs 3] [--caps 100,1000] [--fidelity-only]`:
+ * `npm run bench -- refresh [--dataset demo] [--users 40] [--full-runs 3] [--caps 100,1000] [--fidelity-only] [--fills 20]`:
  * the real-time embedding refresh of one user (EmbeddingRefresher.refresh: neighbourhood
  * fetch, encode, write-back under the active version), p50/p95 over `--users` different
  * users after a warm-up, next to the same-run baseline: the full-dataset path
@@ -28,6 +28,11 @@ import { fmt, table } from './support';
  * neighbourhood and from the whole dataset (single-seed encode, the same sampler seed),
  * and the share that are bit-identical; for scale, the cosine between the single-seed
  * and the batched full encode (what startup writes: one sampler stream per 1,024 seeds).
+ *
+ * A filled group buy's refresh, `--fills` times: one call for a user, up to nine of its
+ * friends and an item the user bought (what a nine-buyer fill hands the refresh worker),
+ * wall and this process's CPU per call (user + system, process.cpuUsage): the encode work
+ * a fill costs the API, which a replay of its statements does not contain.
  *
  * Writes only embeddings of the active version (what serving does after every write).
  */
@@ -87,6 +92,15 @@ export async function main(args: string[]): Promise<void> {
     for (const u of users.slice(0, 3)) await refresher.refresh(dataset, { users: [u] }); // warm-up: encoder load, kernels, catalogue
     const lat: number[] = [];
     for (const u of users) lat.push((await refresher.refresh(dataset, { users: [u] })).ms);
+    const fills = fillGroups(g, users, Number(arg('fills', '20')));
+    const fillMs: number[] = [];
+    const fillCpu: number[] = [];
+    for (const f of fills) {
+      const c0 = process.cpuUsage();
+      fillMs.push((await refresher.refresh(dataset, f)).ms);
+      const c = process.cpuUsage(c0);
+      fillCpu.push((c.user + c.system) / 1000);
+    }
     const base: number[] = [];
     for (const u of users.slice(0, fullRuns)) base.push((await encodeAndWriteBack({ graph, dataset, artifact: ref, asOf: systemClock.now(), logger: silentLogger, only: { users: [u] }, encoder })).ms);
     await refresher.dispose();
@@ -97,9 +111,30 @@ export async function main(args: string[]): Promise<void> {
       ['encodeAndWriteBack (whole dataset)', base.length, fmt(quantile(base, 0.5), 0), fmt(quantile(base, 0.95), 0)],
     ];
     console.log(`\n${table(rows)}\nfull / refresh (p50): ${fmt(quantile(base, 0.5) / quantile(lat, 0.5), 1)}x`);
+    if (fills.length) {
+      const mean = fillCpu.reduce((a, b) => a + b, 0) / fillCpu.length;
+      console.log(
+        `fill-sized refresh (a user, ≤ 9 friends and an item it bought; ${fills.length} calls): wall p50 ${fmt(quantile(fillMs, 0.5), 1)} ms, ` +
+          `API CPU p50 ${fmt(quantile(fillCpu, 0.5), 1)} ms, mean ${fmt(mean, 1)} ms`,
+      );
+    }
   } finally {
     await graph.close();
   }
+}
+
+/** Up to `n` fill-sized refresh calls: each sampled user with ≤ 9 friends and the first item it bought. */
+function fillGroups(g: HeteroGraph, users: string[], n: number): { users: string[]; items: string[] }[] {
+  const out: { users: string[]; items: string[] }[] = [];
+  const { friend, purchased } = g.relations;
+  for (const u of users) {
+    if (out.length >= n) break;
+    const i = g.nodes.user.index.get(u)!;
+    const friends = Array.from(friend!.targets.subarray(friend!.offsets[i]!, Math.min(friend!.offsets[i + 1]!, friend!.offsets[i]! + 9)), (f) => g.nodes.user.ids[f]!);
+    if (purchased!.offsets[i + 1]! === purchased!.offsets[i]!) continue;
+    out.push({ users: [u, ...friends], items: [g.nodes.item.ids[purchased!.targets[purchased!.offsets[i]!]!]!] });
+  }
+  return out;
 }
 
 function cosine(a: Float32Array, b: Float32Array): number {
