@@ -43,6 +43,8 @@ const inferenceSamplers = new WeakMap<HeteroCsrGraph, Map<string, NeighborSample
  * items of one graph built it twice, and a refresh four times (with the hop walk in
  * neighbourhood-inputs.ts). Safe to share: every inference sample passes its own seed, so
  * the sampler's own stream is never read. Graphs are not mutated after they are built.
+ * The sampler (its transposed relations: 4 bytes per edge and a few per node) lives as
+ * long as its graph does.
  */
 export function inferenceSampler(graph: HeteroCsrGraph, fanouts: readonly number[]): NeighborSampler {
   let byFanouts = inferenceSamplers.get(graph);
