@@ -6,45 +6,12 @@
  *
  * `$ds` is the dataset and `$run` the import-run id stamped on every node.
  */
-import type { GraphRows } from './rows';
+import { LABEL, NODE_PROPS, type NodeKind } from './graph-shape';
 
-export type NodeKind = 'publishers' | 'games' | 'guilds' | 'users' | 'items' | 'occasions' | 'squads' | 'campaigns' | 'groupBuys' | 'gifts' | 'impressions' | 'clicks';
-
-/** Label of each node kind (the loader keeps one local-id -> node-id map per label). */
-export const LABEL: Record<NodeKind, string> = {
-  publishers: 'Publisher', games: 'Game', guilds: 'Guild', users: 'User', items: 'Item', occasions: 'Occasion',
-  squads: 'Squad', campaigns: 'Campaign', groupBuys: 'GroupBuy', gifts: 'Gift', impressions: 'Impression', clicks: 'Click',
-};
-
-const base = 'dataset: $ds, importRun: $run, id: r.id';
-
-export const CREATE_NODES: Record<NodeKind, string> = {
-  publishers: `CREATE (n:Publisher {${base}, name: r.name, firstParty: r.firstParty})`,
-  games: `CREATE (n:Game {${base}, name: r.name, genre: r.genre, releasedAt: r.releasedAt})`,
-  guilds: `CREATE (n:Guild {${base}, name: r.name, createdAt: r.createdAt})`,
-  users: `CREATE (n:User {${base}, name: r.name, createdAt: r.createdAt, birthday: r.birthday})`,
-  items: `CREATE (n:Item {${base}, name: r.name, catalog: r.catalog, type: r.type, price: r.price, currency: r.currency,
-            rarity: r.rarity, gameId: r.gameId, publisherId: r.publisherId, dropAt: r.dropAt, availableUntil: r.availableUntil,
-            forSale: r.forSale, giftable: r.giftable, consumable: r.consumable, attrs: r.attrs})`,
-  occasions: `CREATE (n:Occasion {${base}, name: r.name, month: r.month, day: r.day})`,
-  squads: `CREATE (n:Squad {${base}, name: r.name, kind: r.kind, createdAt: r.createdAt})`,
-  campaigns: `CREATE (n:Campaign {${base}, name: r.name, discount: r.discount, startAt: r.startAt, endAt: r.endAt})`,
-  groupBuys: `CREATE (n:GroupBuy {${base}, groupPrice: r.groupPrice, targetSize: r.targetSize, createdAt: r.createdAt,
-            deadline: r.deadline, status: r.status, closedAt: r.closedAt})`,
-  gifts: `CREATE (n:Gift {${base}, senderId: r.senderId, at: r.at, occasion: r.occasion, message: r.message, idempotencyKey: r.idempotencyKey})`,
-  impressions: `CREATE (n:Impression {${base}, recId: r.recId, at: r.at, position: r.position, surface: r.surface, modelVersion: r.modelVersion})`,
-  clicks: `CREATE (n:Click {${base}, recId: r.recId, at: r.at})`,
-};
-
-/** Plain row -> the parameter map a node statement expects (items serialise their extra attributes). */
-export function nodeParams<K extends NodeKind>(kind: K, row: unknown): Record<string, unknown> {
-  if (kind === 'items') {
-    const r = row as GraphRows['items'][number];
-    const { attributes, ...rest } = r;
-    return { ...rest, attrs: attributes && Object.keys(attributes).length ? JSON.stringify(attributes) : null };
-  }
-  return row as Record<string, unknown>;
-}
+/** `CREATE (n:<Label> {dataset: $ds, importRun: $run, id: r.id, <prop>: r.<prop>, …})` per node kind (NODE_PROPS). */
+export const CREATE_NODES = Object.fromEntries(
+  (Object.keys(LABEL) as NodeKind[]).map((k) => [k, `CREATE (n:${LABEL[k]} {dataset: $ds, importRun: $run, id: r.id${NODE_PROPS[k].map((p) => `, ${p}: r.${p}`).join('')}})`]),
+) as Record<NodeKind, string>;
 
 /**
  * Tried and not kept: the same columns written by a procedure the embedded launcher

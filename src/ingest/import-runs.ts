@@ -6,7 +6,7 @@ import { GiftgraphError } from '../errors/errors';
 import type { GraphClient } from '../graph/graph-client';
 import type { Logger } from '../logging/logger';
 import { defineQuery, type QueryDef } from '../graph/queries/query';
-import { LABEL } from './cypher-writes';
+import { LABEL } from './graph-shape';
 
 /**
  * An import run is the unit a load commits or removes. Every node a seed or import
@@ -35,6 +35,7 @@ const perLabel = (name: string, body: (label: string) => string, sample: Record<
 const COUNT_IN_DATASET = perLabel('countInDataset', (l) => `MATCH (n:${l} {dataset: $ds}) RETURN count(n) AS c`, { ds: 'demo' });
 const DELETE_RUN_BATCH = perLabel('deleteRunBatch', (l) => `MATCH (n:${l} {importRun: $run}) WITH n LIMIT 1000 DETACH DELETE n RETURN count(*) AS c`, { run: 'r' });
 const DELETE_DATASET_BATCH = perLabel('deleteDatasetBatch', (l) => `MATCH (n:${l} {dataset: $ds}) WITH n LIMIT 1000 DETACH DELETE n RETURN count(*) AS c`, { ds: 'demo' });
+const COUNT_ALL = new Map([...ALL_LABELS, 'Dataset', 'ImportRun'].map((l) => [l, defineQuery(`countAll${l}`, `MATCH (n:${l}) RETURN count(n) AS c`, {})]));
 const RUNNING_RUNS = defineQuery(
   'runningImportRuns',
   `MATCH (r:ImportRun {status: 'RUNNING'}) RETURN r.id AS id, r.pid AS pid, r.host AS host, r.heartbeatAt AS hb`,
@@ -67,16 +68,40 @@ export async function beginImportRun(
       { dataset: o.dataset, nodes: existing },
     );
   }
-  const id = randomUUID();
+  const run = { id: randomUUID(), dataset: o.dataset };
+  await createRunRecord(graph, run, o);
+  return run;
+}
+
+/**
+ * Records a run whose nodes are already in the graph (the offline bulk import wrote them,
+ * stamped with `run.id`, while the server was down): the same records a transactional
+ * load leaves, COMPLETE and READY.
+ */
+export async function recordCompletedImportRun(graph: GraphClient, run: ImportRunInfo, o: { meta: DatasetMeta; clock: Clock; stats: Record<string, number> }): Promise<void> {
+  await createRunRecord(graph, run, o);
+  await completeImportRun(graph, run, o.stats);
+}
+
+async function createRunRecord(graph: GraphClient, run: ImportRunInfo, o: { meta: DatasetMeta; clock: Clock }): Promise<void> {
   await graph.write((tx) =>
     tx.run(
       `CREATE (:ImportRun {id: $id, dataset: $ds, status: 'RUNNING', startedAt: $now, heartbeatAt: $wall, pid: $pid, host: $host})
        MERGE (d:Dataset {id: $ds})
        SET d.status = 'LOADING', d.importRun = $id, d.kind = $kind, d.cutoff = $cutoff, d.seed = $seed, d.source = $source, d.createdAt = $now`,
-      { id, ds: o.dataset, now: o.clock.now(), wall: Date.now(), pid: process.pid, host: os.hostname(), ...o.meta },
+      { id: run.id, ds: run.dataset, now: o.clock.now(), wall: Date.now(), pid: process.pid, host: os.hostname(), ...o.meta },
     ),
   );
-  return { id, dataset: o.dataset };
+}
+
+/**
+ * Nodes of any dataset label, Dataset or ImportRun in the whole database (from the count
+ * store: no scan). The bulk import replaces the database, so it runs only where this is 0.
+ */
+export async function databaseDataNodes(graph: GraphClient): Promise<number> {
+  let n = 0;
+  for (const q of COUNT_ALL.values()) n += Number((await graph.query(q.cypher))[0]?.c ?? 0);
+  return n;
 }
 
 /** Keeps a long run from looking abandoned to a concurrent sweep. */

@@ -2,7 +2,8 @@ import { ErrorCode } from '../errors/codes';
 import { GiftgraphError } from '../errors/errors';
 import type { GraphClient } from '../graph/graph-client';
 import type { Progress } from '../logging/progress';
-import { CREATE_NODES, LABEL, createRelsColumnar, nodeParams, type NodeKind } from './cypher-writes';
+import { CREATE_NODES, createRelsColumnar } from './cypher-writes';
+import { countRelationships, LABEL, NODE_ORDER, nodeParams, relationshipGroups } from './graph-shape';
 import type { GraphRows } from './rows';
 
 export interface LoadOptions {
@@ -28,87 +29,6 @@ export interface LoadStats {
   nodes: number;
   relationships: number;
   ms: number;
-}
-
-/** One relationship type derived from a row kind. Endpoints are (label, local id). */
-interface RelSpec<R> {
-  type: string;
-  from: (r: R) => [string, string | null];
-  to: (r: R) => [string, string | null];
-  props: (r: R) => Record<string, unknown>;
-}
-
-type Specs = { [K in keyof GraphRows]?: RelSpec<GraphRows[K][number]>[] };
-
-/** Relationship kinds in the order they are written; documented in schema/graph.md. */
-const REL_SPECS: Specs = {
-  games: [{ type: 'PUBLISHED_BY', from: (r) => ['Game', r.id], to: (r) => ['Publisher', r.publisherId], props: () => ({}) }],
-  items: [
-    { type: 'FOR_GAME', from: (r) => ['Item', r.id], to: (r) => ['Game', r.gameId], props: () => ({}) },
-    { type: 'SOLD_BY', from: (r) => ['Item', r.id], to: (r) => ['Publisher', r.publisherId], props: () => ({}) },
-  ],
-  campaigns: [], // DISCOUNTS is expanded per item below
-  groupBuys: [
-    { type: 'INITIATED', from: (r) => ['User', r.initiatorId], to: (r) => ['GroupBuy', r.id], props: (r) => ({ at: r.createdAt }) },
-    { type: 'FOR_ITEM', from: (r) => ['GroupBuy', r.id], to: (r) => ['Item', r.itemId], props: () => ({}) },
-  ],
-  gifts: [
-    { type: 'SENT', from: (r) => ['User', r.senderId], to: (r) => ['Gift', r.id], props: (r) => ({ at: r.at }) },
-    { type: 'TO', from: (r) => ['Gift', r.id], to: (r) => ['User', r.recipientId], props: () => ({}) },
-    { type: 'OF_ITEM', from: (r) => ['Gift', r.id], to: (r) => ['Item', r.itemId], props: () => ({}) },
-  ],
-  friendships: [
-    { type: 'FRIEND', from: (r) => ['User', r.a], to: (r) => ['User', r.b], props: (r) => ({ since: r.since, blocked: r.blocked, blockedBy: r.blockedBy }) },
-  ],
-  interactions: [
-    {
-      type: 'INTERACTED',
-      from: (r) => ['User', r.a],
-      to: (r) => ['User', r.b],
-      props: (r) => ({ day: r.day, messages: r.messages, voiceMinutes: r.voiceMinutes, playedTogether: r.playedTogether }),
-    },
-  ],
-  memberships: [{ type: 'MEMBER_OF', from: (r) => ['User', r.userId], to: (r) => ['Guild', r.guildId], props: (r) => ({ since: r.since }) }],
-  playSessions: [{ type: 'PLAYED', from: (r) => ['User', r.userId], to: (r) => ['Game', r.gameId], props: (r) => ({ at: r.at, minutes: r.minutes }) }],
-  purchases: [
-    {
-      type: 'PURCHASED',
-      from: (r) => ['User', r.userId],
-      to: (r) => ['Item', r.itemId],
-      props: (r) => ({ id: r.id, at: r.at, surface: r.surface, pricePaid: r.pricePaid, discount: r.discount, recId: r.recId, campaignId: r.campaignId, split: r.split }),
-    },
-  ],
-  wishlists: [{ type: 'WISHLISTED', from: (r) => ['User', r.userId], to: (r) => ['Item', r.itemId], props: (r) => ({ at: r.at }) }],
-  invitations: [
-    { type: 'INVITED', from: (r) => ['GroupBuy', r.groupBuyId], to: (r) => ['User', r.inviteeId], props: (r) => ({ at: r.at, inviterId: r.inviterId }) },
-  ],
-  participations: [{ type: 'JOINED', from: (r) => ['User', r.userId], to: (r) => ['GroupBuy', r.groupBuyId], props: (r) => ({ at: r.joinedAt }) }],
-  squadMembers: [{ type: 'IN_SQUAD', from: (r) => ['User', r.userId], to: (r) => ['Squad', r.squadId], props: (r) => ({ since: r.since }) }],
-  exposures: [{ type: 'EXPOSED_TO', from: (r) => ['User', r.userId], to: (r) => ['Campaign', r.campaignId], props: (r) => ({ at: r.at, treated: r.treated }) }],
-  impressions: [
-    { type: 'SAW', from: (r) => ['User', r.userId], to: (r) => ['Impression', r.id], props: (r) => ({ at: r.at }) },
-    { type: 'OF_ITEM', from: (r) => ['Impression', r.id], to: (r) => ['Item', r.itemId], props: () => ({}) },
-  ],
-  clicks: [
-    { type: 'CLICKED', from: (r) => ['User', r.userId], to: (r) => ['Click', r.id], props: (r) => ({ at: r.at }) },
-    { type: 'OF_ITEM', from: (r) => ['Click', r.id], to: (r) => ['Item', r.itemId], props: () => ({}) },
-  ],
-};
-
-const NODE_ORDER: NodeKind[] = ['publishers', 'games', 'guilds', 'users', 'items', 'occasions', 'squads', 'campaigns', 'groupBuys', 'gifts', 'impressions', 'clicks'];
-const REL_ORDER: (keyof GraphRows)[] = [
-  'games', 'items', 'groupBuys', 'gifts', 'friendships', 'interactions', 'memberships', 'playSessions', 'purchases', 'wishlists',
-  'invitations', 'participations', 'squadMembers', 'exposures', 'impressions', 'clicks',
-];
-
-export function countRelationships(rows: GraphRows): number {
-  let n = 0;
-  for (const kind of REL_ORDER) {
-    const specs = (REL_SPECS[kind] ?? []) as RelSpec<unknown>[];
-    for (const spec of specs) for (const r of rows[kind] as unknown[]) if (spec.to(r)[1] !== null && spec.from(r)[1] !== null) n++;
-  }
-  for (const c of rows.campaigns) n += c.itemIds.length;
-  return n;
 }
 
 /**
@@ -146,8 +66,7 @@ export async function loadRows(graph: GraphClient, rows: GraphRows, o: LoadOptio
     });
   }
 
-  const resolve = (kind: string, [label, id]: [string, string | null]): number | null => {
-    if (id === null) return null;
+  const resolve = (kind: string, [label, id]: [string, string]): number => {
     const nid = ids.get(label)?.get(id);
     if (nid === undefined) {
       throw new GiftgraphError(ErrorCode.IMPORT_INVALID, `${kind} row references ${label} ${JSON.stringify(id)}, which is not in the dataset`, { kind, label, id });
@@ -169,25 +88,14 @@ export async function loadRows(graph: GraphClient, rows: GraphRows, o: LoadOptio
       o.progress?.tick(chunk.length, type);
     });
   };
-  for (const kind of REL_ORDER) {
-    for (const spec of (REL_SPECS[kind] ?? []) as RelSpec<unknown>[]) {
-      const list: { s: number; t: number; p: Record<string, unknown> }[] = [];
-      const props = new Set<string>();
-      for (const r of rows[kind] as unknown[]) {
-        const s = resolve(kind, spec.from(r));
-        const t = resolve(kind, spec.to(r));
-        if (s === null || t === null) continue; // an optional endpoint (e.g. an item without a game)
-        const p = spec.props(r);
-        for (const k of Object.keys(p)) props.add(k);
-        list.push({ s, t, p });
-      }
-      await writeRels(spec.type, list, [...props]);
-    }
+  for (const g of relationshipGroups(rows)) {
+    const props = new Set<string>();
+    const list = g.rels.map((r) => {
+      for (const k of Object.keys(r.props)) props.add(k);
+      return { s: resolve(g.kind, r.from), t: resolve(g.kind, r.to), p: r.props };
+    });
+    await writeRels(g.type, list, [...props]);
   }
-  const discounts = rows.campaigns.flatMap((c) =>
-    c.itemIds.map((itemId) => ({ s: resolve('campaigns', ['Campaign', c.id])!, t: resolve('campaigns', ['Item', itemId])!, p: {} })),
-  );
-  await writeRels('DISCOUNTS', discounts, []);
   o.progress?.done();
   return { nodes, relationships: rels, ms: performance.now() - t0 };
 }

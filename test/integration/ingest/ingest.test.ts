@@ -3,7 +3,7 @@ import type { GraphClient } from '../../../src/graph/graph-client';
 import { datasetCounts } from '../../../src/graph/queries/stats';
 import { datasetNodeCount } from '../../../src/ingest/import-runs';
 import { ingestDataset } from '../../../src/ingest/ingest';
-import { countRelationships } from '../../../src/ingest/loader';
+import { countRelationships } from '../../../src/ingest/graph-shape';
 import { silentLogger } from '../../../src/logging/logger';
 import { dropDataset, testGraph, TEST_NOW, uniqueDataset } from '../../support/graph';
 import { tinyRows } from '../../support/tiny-rows';
