@@ -5,8 +5,11 @@ import { detectSquads } from '../communities/detect-squads';
 import type { GraphClient } from '../graph/graph-client';
 import type { Logger } from '../logging/logger';
 import type { Progress } from '../logging/progress';
-import { generateWorld } from '../world/generate';
+import { generateWorld, type World } from '../world/generate';
 import { writeTruthFile } from '../world/truth';
+import type { Config } from '../config/config';
+import { bulkIngest, type BulkIngestResult } from './bulk/bulk-ingest';
+import type { DatasetMeta } from './import-runs';
 import { ingestDataset } from './ingest';
 import type { LoadStats } from './loader';
 
@@ -42,16 +45,11 @@ export function truthFilePath(truthDir: string, dataset: string): string {
  * describes a world that is not in the graph.
  */
 export async function seedWorld(o: SeedOptions): Promise<SeedResult> {
-  const cutoff = o.cutoff;
-  const t0 = performance.now();
-  o.progress?.phase('generate', o.users);
-  const world = generateWorld({ users: o.users, seed: o.seed, cutoffMs: cutoff }, o.progress);
-  const generateMs = performance.now() - t0;
-  o.logger.info(`world generated in ${(generateMs / 1000).toFixed(1)} s`, { users: world.rows.users.length, items: world.rows.items.length });
+  const { world, generateMs } = generate(o);
   const stats = await ingestDataset({
     graph: o.graph,
     dataset: o.dataset,
-    meta: { kind: 'synthetic', cutoff, seed: o.seed, source: `seed --users ${o.users} --seed ${o.seed}` },
+    meta: seedMeta(o),
     rows: world.rows,
     reset: o.reset,
     clock: o.clock,
@@ -59,11 +57,44 @@ export async function seedWorld(o: SeedOptions): Promise<SeedResult> {
     ...(o.progress ? { progress: o.progress } : {}),
     ...(o.shouldStop ? { shouldStop: o.shouldStop } : {}),
   });
-  // Detected squads are part of the world's graph; stamped at the cutoff so the same seed
-  // gives the same graph whenever it is loaded.
-  await detectSquads({ graph: o.graph, dataset: o.dataset, clock: fixedClock(cutoff), logger: o.logger, seed: o.seed, importRun: stats.importRun });
+  return { ...stats, ...(await finish(o.graph, o, world, stats.importRun)), generateMs };
+}
+
+export type BulkSeedOptions = Omit<SeedOptions, 'graph' | 'reset' | 'shouldStop'> & { config: Config };
+
+/**
+ * The same world loaded with Neo4j's offline importer into an empty embedded database
+ * (bulk/bulk-ingest.ts): much faster for a first load, and it replaces the database, so
+ * it refuses one that holds any dataset. Returns a client on the restarted server.
+ */
+export async function bulkSeedWorld(o: BulkSeedOptions): Promise<SeedResult & { graph: GraphClient; steps: BulkIngestResult['steps'] }> {
+  const { world, generateMs } = generate(o);
+  const r = await bulkIngest({ config: o.config, dataset: o.dataset, meta: seedMeta(o), rows: world.rows, clock: o.clock, logger: o.logger, ...(o.progress ? { progress: o.progress } : {}) });
+  try {
+    return { nodes: r.nodes, relationships: r.relationships, ms: r.ms, steps: r.steps, graph: r.graph, ...(await finish(r.graph, o, world, r.importRun)), generateMs };
+  } catch (e) {
+    await r.graph.close();
+    throw e;
+  }
+}
+
+function generate(o: Pick<SeedOptions, 'users' | 'seed' | 'cutoff' | 'progress' | 'logger'>): { world: World; generateMs: number } {
+  const t0 = performance.now();
+  o.progress?.phase('generate', o.users);
+  const world = generateWorld({ users: o.users, seed: o.seed, cutoffMs: o.cutoff }, o.progress);
+  const generateMs = performance.now() - t0;
+  o.logger.info(`world generated in ${(generateMs / 1000).toFixed(1)} s`, { users: world.rows.users.length, items: world.rows.items.length });
+  return { world, generateMs };
+}
+
+const seedMeta = (o: Pick<SeedOptions, 'users' | 'seed' | 'cutoff'>): DatasetMeta => ({ kind: 'synthetic', cutoff: o.cutoff, seed: o.seed, source: `seed --users ${o.users} --seed ${o.seed}` });
+
+/** After the load: detected squads (part of the world's graph), then the truth file. */
+async function finish(graph: GraphClient, o: Pick<SeedOptions, 'dataset' | 'cutoff' | 'logger' | 'seed' | 'truthDir'>, world: World, importRun: string): Promise<{ truthFile: string; cutoff: number }> {
+  // Stamped at the cutoff so the same seed gives the same graph whenever it is loaded.
+  await detectSquads({ graph, dataset: o.dataset, clock: fixedClock(o.cutoff), logger: o.logger, seed: o.seed, importRun });
   fs.mkdirSync(o.truthDir, { recursive: true });
   const truthFile = truthFilePath(o.truthDir, o.dataset);
   await writeTruthFile(truthFile, world.truth);
-  return { ...stats, generateMs, truthFile, cutoff };
+  return { truthFile, cutoff: o.cutoff };
 }

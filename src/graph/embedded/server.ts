@@ -203,23 +203,39 @@ export async function stopEmbedded(o: StopOptions): Promise<StopResult> {
   );
   if (!homeExists) return { wasRunning: false };
 
-  return withFileLock(startLockPath(home), { timeoutMs: DEFAULT_START_TIMEOUT_MS + 90_000, logger: o.logger, what: 'start/stop' }, async () => {
-    const running = (await findRunning(home, o.logger, { removeStale: true })) ?? (await adoptOrphan(home, o.logger));
-    if (!running) return { wasRunning: false };
-    const { pid } = running;
+  return withFileLock(startLockPath(home), { timeoutMs: DEFAULT_START_TIMEOUT_MS + 90_000, logger: o.logger, what: 'start/stop' }, () => stopLocked(home, graceMs, o.logger));
+}
 
-    o.logger.info('stopping the embedded Neo4j (SIGTERM)', { pid, home });
-    signal(pid, 'SIGTERM');
-    if (!(await waitForExit(pid, graceMs))) {
-      o.logger.warn(`the embedded Neo4j did not exit within ${Math.round(graceMs / 1000)} s of SIGTERM; sending SIGKILL`, { pid });
-      signal(pid, 'SIGKILL');
-      if (!(await waitForExit(pid, KILL_WAIT_MS))) {
-        throw new EmbeddedServerError('stop_failed', `the embedded Neo4j (pid ${pid}) survived SIGKILL for ${KILL_WAIT_MS / 1000} s`, { pid, home });
-      }
-    }
-    await removePidFile(home);
-    return { wasRunning: true, pid };
+/**
+ * Runs `work` with the server for `home` stopped (stopping it first if it runs), holding
+ * the start/stop lock throughout, so no `db:start` can open the store while `work` edits
+ * its files offline (the bulk import). Does not restart it: the caller starts it again.
+ */
+export async function withEmbeddedStopped<T>(o: StopOptions, work: () => Promise<T>): Promise<T> {
+  const home = path.resolve(o.home);
+  await fs.mkdir(home, { recursive: true });
+  return withFileLock(startLockPath(home), { timeoutMs: DEFAULT_START_TIMEOUT_MS + 90_000, logger: o.logger, what: 'start/stop' }, async () => {
+    await stopLocked(home, o.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS, o.logger);
+    return work();
   });
+}
+
+async function stopLocked(home: string, graceMs: number, logger: Logger): Promise<StopResult> {
+  const running = (await findRunning(home, logger, { removeStale: true })) ?? (await adoptOrphan(home, logger));
+  if (!running) return { wasRunning: false };
+  const { pid } = running;
+
+  logger.info('stopping the embedded Neo4j (SIGTERM)', { pid, home });
+  signal(pid, 'SIGTERM');
+  if (!(await waitForExit(pid, graceMs))) {
+    logger.warn(`the embedded Neo4j did not exit within ${Math.round(graceMs / 1000)} s of SIGTERM; sending SIGKILL`, { pid });
+    signal(pid, 'SIGKILL');
+    if (!(await waitForExit(pid, KILL_WAIT_MS))) {
+      throw new EmbeddedServerError('stop_failed', `the embedded Neo4j (pid ${pid}) survived SIGKILL for ${KILL_WAIT_MS / 1000} s`, { pid, home });
+    }
+  }
+  await removePidFile(home);
+  return { wasRunning: true, pid };
 }
 
 /**
