@@ -1,4 +1,6 @@
 import type { GraphClient } from '../src/graph/graph-client';
+import { WRITE_EMBEDDINGS, type EmbeddedLabel } from '../src/graph/queries/embeddings';
+import type { RecordedRequest } from './serve-replay';
 import { userStates, type BenchItem, type UserState } from './serve-fixtures';
 import type { GqlClient } from './serve-load';
 
@@ -210,6 +212,49 @@ export async function undoMutation(graph: GraphClient, ds: string, name: Mutatio
     default:
       return 0;
   }
+}
+
+/** The nodes whose embedding the recorded write-backs (the phase's refreshes) wrote, per label. Pure. */
+export function embeddingWrites(recorded: readonly RecordedRequest[]): Record<EmbeddedLabel, string[]> {
+  const out: Record<EmbeddedLabel, Set<string>> = { User: new Set(), Item: new Set() };
+  for (const r of recorded) {
+    for (const t of r.txs) {
+      for (const s of t.statements) {
+        for (const label of ['User', 'Item'] as const) {
+          if (s.cypher !== WRITE_EMBEDDINGS[label].cypher) continue;
+          for (const row of s.params.rows as { id: string }[]) out[label].add(row.id);
+        }
+      }
+    }
+  }
+  return { User: [...out.User], Item: [...out.Item] };
+}
+
+/**
+ * Puts the embeddings a phase's refreshes wrote back to a different value (each vector
+ * negated, `embeddingDone` one lower), so that (b)'s replayed write-backs change them as
+ * (d)'s did. Without it they set the values already stored, which Neo4j skips: no store
+ * write and no vector-index update (the HNSW delete and insert a real refresh pays), and
+ * (b) timed the write-backs as near no-ops while (d) paid for them. The negated vector
+ * costs the index the same as the one it replaced. Returns how many nodes it changed.
+ */
+export async function undoEmbeddingWrites(graph: GraphClient, ds: string, written: Record<EmbeddedLabel, string[]>): Promise<number> {
+  let n = 0;
+  for (const label of ['User', 'Item'] as const) {
+    if (written[label].length === 0) continue;
+    const rows = await graph.write((tx) =>
+      tx.run(
+        `UNWIND $ids AS id
+         MATCH (n:${label} {dataset: $ds, id: id}) USING INDEX n:${label}(dataset, id)
+         WHERE n.embedding IS NOT NULL
+         SET n.embedding = [x IN n.embedding | -x], n.embeddingDone = CASE WHEN n.embeddingDone IS NULL THEN null ELSE n.embeddingDone - 1 END
+         RETURN count(n) AS changed`,
+        { ds, ids: written[label] },
+      ),
+    );
+    n += Number(rows[0]?.changed ?? 0);
+  }
+  return n;
 }
 
 /** Whether the replay of `name` keeps the recorded UUIDs: it runs on the undone state, where they name the nodes to find. */

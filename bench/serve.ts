@@ -13,7 +13,7 @@ import { consoleLogger } from '../src/logging/logger';
 import { DEFAULT_LIMITS } from '../src/retrieval/retriever';
 import { datasetItems, datasetUsers, itemEmbeddings } from './serve-fixtures';
 import { GqlClient, openLoop, type Job, type OpenLoopResult } from './serve-load';
-import { MUTATIONS, REPLAYS_ON_UNDONE_STATE, prepareMutation, undoMutation, type MutationCall, type MutationName } from './serve-mutations';
+import { MUTATIONS, REPLAYS_ON_UNDONE_STATE, embeddingWrites, prepareMutation, undoEmbeddingWrites, undoMutation, type MutationCall, type MutationName } from './serve-mutations';
 import { summarizeProfile, type CpuProfile } from './serve-profile';
 import { freshenParams, replayRequest, type RecordedRequest } from './serve-replay';
 import type { FromServer, ToServer } from './serve-server';
@@ -220,6 +220,8 @@ export async function main(args: string[]): Promise<void> {
       // skip (a join's filled group buy, a MERGEd wishlist entry) is undone first.
       const undone = await undoMutation(graph, ds, name, calls);
       if (undone) console.log(`  undid ${undone} relationship(s) ${name} created, so that its (b) replays onto the state (d) found`);
+      const reembedded = await undoEmbeddingWrites(graph, ds, embeddingWrites(recorded));
+      if (reembedded) console.log(`  set back ${reembedded} embedding(s) the phase's refreshes wrote, so that (b)'s write-backs change them as (d)'s did`);
       const onUndone = REPLAYS_ON_UNDONE_STATE.includes(name);
       const replay = await measure(`(b) of ${name}`, mRate, () => openLoop({ rate: mRate, durationMs: mutationMs, job: replayJobs(recorded, fresh('b', !onUndone)) }));
       d.push({ name, phase, replay, sat: r.sat });

@@ -1,5 +1,7 @@
 import { fileBucket, summarizeProfile, type CpuProfile } from '../../bench/serve-profile';
+import { embeddingWrites } from '../../bench/serve-mutations';
 import { dependencyParents, freshenParams } from '../../bench/serve-replay';
+import { WRITE_EMBEDDINGS } from '../../src/graph/queries/embeddings';
 import { arrivalOffsets, quantileSorted, ratioVerdict, saturationOf, seededRandom, summarize } from '../../bench/serve-stats';
 
 describe('serve bench statistics', () => {
@@ -97,6 +99,18 @@ describe('serve bench replay', () => {
     const gb = 'gb-123e4567-e89b-42d3-a456-426614174000';
     const out = freshenParams({ gb, key: 'bench-x-joinGroupBuy-3', user: 'u9' }, { keys: ['bench-x-joinGroupBuy-3'], suffix: 'b1', uuids: false });
     expect(out).toEqual({ gb, key: 'bench-x-joinGroupBuy-3.b1', user: 'u9' });
+  });
+});
+
+describe('serve bench undo of embedding write-backs', () => {
+  it('finds the nodes whose embedding the recorded write-backs wrote, per label, once each, and nothing in other statements', () => {
+    const tx = (cypher: string, params: Record<string, unknown>) => ({ mode: 'WRITE' as const, start: 0, end: 1, ok: true, statements: [{ cypher, params }] });
+    const rows = (...ids: string[]) => ({ rows: ids.map((id) => ({ id, e: [0.1], due: null })) });
+    const recorded = [
+      { id: 'r1', txs: [tx(WRITE_EMBEDDINGS.User.cypher, rows('u1', 'u2')), tx(WRITE_EMBEDDINGS.Item.cypher, rows('i1'))] },
+      { id: 'r2', txs: [tx(WRITE_EMBEDDINGS.User.cypher, rows('u2', 'u3')), tx('MATCH (n) SET n.x = 1', rows('u9'))] },
+    ];
+    expect(embeddingWrites(recorded)).toEqual({ User: ['u1', 'u2', 'u3'], Item: ['i1'] });
   });
 });
 

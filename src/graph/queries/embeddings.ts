@@ -27,7 +27,8 @@ const writeQuery = (label: EmbeddedLabel): QueryDef =>
      RETURN count(n) AS written`,
     { ds: 'demo', rows: [{ id: 'u1', e: [0.1], due: null }], seq: 1, version: 'v' },
   );
-const WRITE: Record<EmbeddedLabel, QueryDef> = { User: writeQuery('User'), Item: writeQuery('Item') };
+/** The write-back statement per label (exported so a benchmark can tell a write-back apart among recorded statements). */
+export const WRITE_EMBEDDINGS: Record<EmbeddedLabel, QueryDef> = { User: writeQuery('User'), Item: writeQuery('Item') };
 
 const missingQuery = (label: EmbeddedLabel): QueryDef =>
   defineQuery(
@@ -60,7 +61,7 @@ export async function writeEmbeddings(
   const batch = o.batch ?? 2000;
   for (let i = 0; i < o.ids.length; i += batch) {
     const rows = o.ids.slice(i, i + batch).map((id, k) => ({ id, e: Array.from(o.vectors.subarray((i + k) * o.dim, (i + k + 1) * o.dim)), due: o.due?.get(id) ?? null }));
-    const r = await graph.write((tx) => tx.run(WRITE[o.label].cypher, { ds: o.dataset, rows, seq: o.seq, version: o.version }));
+    const r = await graph.write((tx) => tx.run(WRITE_EMBEDDINGS[o.label].cypher, { ds: o.dataset, rows, seq: o.seq, version: o.version }));
     written += Number(r[0]?.written ?? 0);
   }
   return written;
