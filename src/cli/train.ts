@@ -36,7 +36,7 @@ type ModelName = (typeof MODELS)[number];
 
 /**
  * `npm run train -- --dataset D --model sage|lightgcn|socialgcn [--epochs N] [--eval-every K]
- *   [--patience P] [--time-budget 30m] [--resume] [--seed S] [--dim 64] [--lr ...] [--batch ...]
+ *   [--patience P] [--time-budget 30m] [--resume] [--seed S] [--init-seed S] [--dim 64] [--lr ...] [--batch ...]
  *   [--baselines all|fast|none] [--version V] [--gift-weight 0] [--refit | --refit-from-selected N [--refit-lr R]] [--blend]
  *   [--loss bpr|softmax] [--negatives 1024] [--temperature 0.1]`
  *
@@ -58,7 +58,7 @@ runCli(async () => {
   if (head) return runHead(head.name, head.argv);
   const args = parseArgs(process.argv.slice(2), {
     dataset: 'value', model: 'value', epochs: 'value', 'eval-every': 'value', patience: 'value', 'time-budget': 'value', resume: 'boolean', refit: 'boolean', 'refit-from-selected': 'value', 'refit-lr': 'value', blend: 'boolean',
-    seed: 'value', dim: 'value', layers: 'value', lr: 'value', l2: 'value', batch: 'value', baselines: 'value', version: 'value', fanouts: 'value', 'gift-weight': 'value',
+    seed: 'value', 'init-seed': 'value', dim: 'value', layers: 'value', lr: 'value', l2: 'value', batch: 'value', baselines: 'value', version: 'value', fanouts: 'value', 'gift-weight': 'value',
     loss: 'value', negatives: 'value', temperature: 'value',
   });
   const config = loadConfig(process.env);
@@ -67,20 +67,25 @@ runCli(async () => {
   const model = (args.values.model ?? 'sage') as ModelName;
   if (!MODELS.includes(model)) throw new BadInputError(`--model must be one of ${[...MODELS, ...Object.keys(HEAD_TRAINERS)].join(', ')}; got ${JSON.stringify(model)}`);
   const seed = intArg(args, 'seed', model === 'sage' ? 42 : 2020);
+  // The split (validation included) follows --seed; --init-seed varies only the model's
+  // initialisation and sampling, so runs that differ in it share one validation split and
+  // can be compared (seed variance) or combined on it.
+  const initSeed = intArg(args, 'init-seed', seed);
   const loss = lossOf(args);
   const refit = refitOf(args);
   const baselines = args.values.baselines ?? 'all';
   if (!['all', 'fast', 'none'].includes(baselines)) throw new BadInputError(`--baselines must be all, fast or none; got ${JSON.stringify(baselines)}`);
   const common = {
     dataset,
-    seed,
+    seed: initSeed,
     maxEpochs: intArg(args, 'epochs', model === 'sage' ? 20 : 400, 1),
     evalEvery: intArg(args, 'eval-every', model === 'sage' ? 1 : 5, 1),
     patience: intArg(args, 'patience', model === 'sage' ? 3 : 10, 1),
     timeBudgetMs: parseDuration(args.values['time-budget'] ?? '0'),
     resume: args.flags.has('resume'),
     // A softmax run has its own checkpoints: it never overwrites (or resumes) a BPR run's.
-    checkpointDir: path.join(PROJECT_ROOT, 'var', 'checkpoints', `${model}-${dataset}${loss.kind === 'bpr' ? '' : `-${loss.kind}`}`),
+    // So does a run with its own initialisation seed.
+    checkpointDir: path.join(PROJECT_ROOT, 'var', 'checkpoints', `${model}-${dataset}${loss.kind === 'bpr' ? '' : `-${loss.kind}`}${initSeed === seed ? '' : `-init${initSeed}`}`),
     baselines: baselines === 'none' ? (false as const) : { itemKnn: true, bprMf: baselines === 'all', social: true },
     log: (l: string) => logger.info(l),
   };
@@ -199,10 +204,10 @@ runCli(async () => {
         featureSchema: model === 'sage' ? { ...FEATURE_SCHEMA, user: [...FEATURE_SCHEMA.user], item: [...FEATURE_SCHEMA.item] } : { version: 0, user: [], item: [] },
         dataset, dataSnapshot: snapshot.hash,
         metrics: { headline: { recall20: test.recall[20], ndcg20: test.ndcg[20] }, test },
-        backend: tfRuntime.backend, trainingMs: report.fit.ms, seed, createdAt: new Date().toISOString(), commit, command, hyperparameters: hyper,
+        backend: tfRuntime.backend, trainingMs: report.fit.ms, seed, createdAt: new Date().toISOString(), commit, command, hyperparameters: initSeed === seed ? hyper : { ...hyper, initSeed },
       },
       report: { ...report, backend: tfRuntime.backend, wallMs, commit, command, seed },
-      reportMd: `# ${model} on ${dataset}\n\nCommand: \`${command}\`  \nCommit: ${commit ?? 'uncommitted'}  \nBackend: ${tfRuntime.backend}  \nSeed: ${seed}  \nWall time: ${(wallMs / 1000).toFixed(0)} s (training ${(report.fit.ms / 1000).toFixed(0)} s, ${report.fit.epochs} epochs, ${report.fit.stopped}${report.refit ? `; refit ${(report.refit.ms / 1000).toFixed(0)} s, ${report.refit.epochs} epochs` : ''})  \nSplit: ${report.split.kind}, ${report.split.testUsers} test users; ${!report.refit ? 'test read once with the validation-selected weights' : report.refit.from === 'scratch' ? 'epoch count selected on validation, then the model retrained on train + validation for it (the headline), and the validation-selected weights beside it' : `weights selected on validation, then ${refitFromSelectedText(report.refit.epochs, report.refit.lr)} (the headline), and the validation-selected weights beside it`}.\n\n${table}\n${extraMd}\nValidation Recall@20 trajectory (epoch: value): ${trajectory}\n`,
+      reportMd: `# ${model} on ${dataset}\n\nCommand: \`${command}\`  \nCommit: ${commit ?? 'uncommitted'}  \nBackend: ${tfRuntime.backend}  \nSeed: ${seed}${initSeed === seed ? '' : ` (split; initialisation ${initSeed})`}  \nWall time: ${(wallMs / 1000).toFixed(0)} s (training ${(report.fit.ms / 1000).toFixed(0)} s, ${report.fit.epochs} epochs, ${report.fit.stopped}${report.refit ? `; refit ${(report.refit.ms / 1000).toFixed(0)} s, ${report.refit.epochs} epochs` : ''})  \nSplit: ${report.split.kind}, ${report.split.testUsers} test users; ${!report.refit ? 'test read once with the validation-selected weights' : report.refit.from === 'scratch' ? 'epoch count selected on validation, then the model retrained on train + validation for it (the headline), and the validation-selected weights beside it' : `weights selected on validation, then ${refitFromSelectedText(report.refit.epochs, report.refit.lr)} (the headline), and the validation-selected weights beside it`}.\n\n${table}\n${extraMd}\nValidation Recall@20 trajectory (epoch: value): ${trajectory}\n`,
       modelCard: `# Model card: ${model}/${version}\n\n${card}- Data: dataset "${dataset}", snapshot ${snapshot.hash.slice(0, 16)}, ${report.split.kind} split.\n- Test (${!report.refit ? 'validation-selected' : report.refit.from === 'scratch' ? 'refit on train + validation for the epoch count selected on validation' : `validation-selected weights ${refitFromSelectedText(report.refit.epochs, report.refit.lr)}`}${report.blend ? ', blended with item-kNN and the friends\' count as chosen on validation' : ''}): R@20 ${test.recall[20]!.toFixed(4)}, N@20 ${test.ndcg[20]!.toFixed(4)}; cold-start users R@20 ${report.coldStartUsers.recall[20]!.toFixed(4)}.\n- Reproduce: \`${command}\` at commit ${commit ?? '(uncommitted)'} on backend ${tfRuntime.backend}.\n- Limits: trained on one dataset; popularity bias of softmax/BPR objectives; see report.md for baselines.\n`,
     });
     logger.info(`saved ${path.relative(PROJECT_ROOT, dir)} (artifact ${manifest.artifactHash.slice(0, 12)})`);

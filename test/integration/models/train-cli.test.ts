@@ -22,8 +22,8 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
   afterAll(async () => {
     await dropDataset(graph, dataset);
     await graph.close();
-    for (const v of [`${version}-refit`, `${version}-refit-again`, `${version}-softmax`, `${version}-warm1`, `${version}-warm0`, `${version}-warm1-lr`]) fs.rmSync(path.join(ARTIFACTS_DIR, 'lightgcn', v), { recursive: true, force: true });
-    fs.rmSync(path.join(PROJECT_ROOT, 'var', 'checkpoints', `lightgcn-${dataset}-softmax`), { recursive: true, force: true });
+    for (const v of [`${version}-refit`, `${version}-refit-again`, `${version}-softmax`, `${version}-warm1`, `${version}-warm0`, `${version}-warm1-lr`, `${version}-init7`]) fs.rmSync(path.join(ARTIFACTS_DIR, 'lightgcn', v), { recursive: true, force: true });
+    for (const c of ['softmax', 'init7']) fs.rmSync(path.join(PROJECT_ROOT, 'var', 'checkpoints', `lightgcn-${dataset}-${c}`), { recursive: true, force: true });
     for (const m of ['lightgcn', 'sage']) {
       fs.rmSync(path.join(ARTIFACTS_DIR, m, version), { recursive: true, force: true });
       fs.rmSync(path.join(PROJECT_ROOT, 'var', 'checkpoints', `${m}-${dataset}`), { recursive: true, force: true });
@@ -38,6 +38,21 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
     const ref = new ArtifactStore(ARTIFACTS_DIR).get(model, version)!;
     expect(ref.manifest.dataset).toBe(dataset);
     for (const f of ['model.json', 'weights.bin', 'manifest.json', 'report.json', 'report.md', 'MODEL_CARD.md']) expect(fs.existsSync(path.join(ref.dir, f))).toBe(true);
+  }, 300_000);
+
+  it('with --init-seed varies the initialisation only: the same split, other weights, the seed recorded, its own checkpoints', async () => {
+    const v = `${version}-init7`;
+    const r = await startCli('src/cli/train.ts', ['--dataset', dataset, '--model', 'lightgcn', '--epochs', '1', '--baselines', 'none', '--batch', '128', '--init-seed', '7', '--version', v], cliEnv({ GIFTGRAPH_TRUTH_DIR: truthDir })).done;
+    expect(r.code).toBe(0);
+    const store = new ArtifactStore(ARTIFACTS_DIR);
+    const [base, other] = [store.get('lightgcn', version)!, store.get('lightgcn', v)!];
+    const report = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8'));
+    expect(report(other.dir).split).toEqual(report(base.dir).split);
+    expect(other.manifest.seed).toBe(base.manifest.seed);
+    expect(other.manifest.hyperparameters.initSeed).toBe(7);
+    expect(base.manifest.hyperparameters.initSeed).toBeUndefined();
+    expect(fs.readFileSync(path.join(other.dir, 'weights.bin')).equals(fs.readFileSync(path.join(base.dir, 'weights.bin')))).toBe(false);
+    expect(fs.existsSync(path.join(PROJECT_ROOT, 'var', 'checkpoints', `lightgcn-${dataset}-init7`))).toBe(true);
   }, 300_000);
 
   it('with --refit --blend retrains on train + validation for the selected epochs, saves that model, reports the blend as the headline with the model alone and the selected weights beside it; --resume reuses the finished refit', async () => {
