@@ -62,13 +62,13 @@ export async function bulkIngest(o: BulkIngestOptions): Promise<BulkIngestResult
     const files = writeImportFiles(o.rows, { dir, dataset: o.dataset, importRun: run.id });
     const t1 = performance.now();
     o.progress?.phase('neo4j-admin import', 1);
-    let failed: { error: unknown } | null = null;
-    await withEmbeddedStopped({ home: t.home, logger: o.logger }, async () => {
+    const failure = await withEmbeddedStopped({ home: t.home, logger: o.logger }, async () => {
       try {
         await runAdminImport({ projectRoot: PROJECT_ROOT, home: t.home, files, heap: t.heap, logger: o.logger });
+        return null;
       } catch (error) {
         await removeStore(t.home);
-        failed = { error };
+        return { error };
       }
     });
     const t2 = performance.now();
@@ -77,7 +77,7 @@ export async function bulkIngest(o: BulkIngestOptions): Promise<BulkIngestResult
     const graph = await connectGraph(o.config, o.logger);
     try {
       await runMigrations({ graph, dir: MIGRATIONS_DIR, clock: o.clock, logger: o.logger });
-      if (failed) throw (failed as { error: unknown }).error;
+      if (failure) throw failure.error;
       await recordCompletedImportRun(graph, run, { meta: o.meta, clock: o.clock, stats: { nodes: files.nodeCount, relationships: files.relationshipCount, ms: Math.round(performance.now() - t0) } });
     } catch (e) {
       await graph.close();
