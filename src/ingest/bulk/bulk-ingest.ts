@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../../clock/clock';
-import { PROJECT_ROOT, type Config } from '../../config/config';
+import { PROJECT_ROOT, type Config, type Neo4jTarget } from '../../config/config';
 import { ErrorCode } from '../../errors/codes';
 import { BadInputError, GiftgraphError } from '../../errors/errors';
 import { connectGraph } from '../../graph/connect';
+import { withFileLock } from '../../graph/embedded/file-lock';
 import { embeddedStatus, withEmbeddedStopped } from '../../graph/embedded/server';
 import type { GraphClient } from '../../graph/graph-client';
 import { MIGRATIONS_DIR } from '../../graph/migrations';
@@ -17,6 +18,8 @@ import type { LoadStats } from '../loader';
 import type { GraphRows } from '../rows';
 import { runAdminImport } from './admin-import';
 import { writeImportFiles } from './import-files';
+
+type EmbeddedTarget = Extract<Neo4jTarget, { kind: 'embedded' }>;
 
 export interface BulkIngestOptions {
   /** Must name the embedded server: the import writes its store files. */
@@ -45,7 +48,8 @@ export interface BulkIngestResult extends LoadStats {
  * a transactional load would. The graph is the same as `ingestDataset` gives (the
  * bulk-seed test compares fingerprints).
  *
- * Refuses with DATABASE_NOT_EMPTY when any dataset is there (the import would erase it),
+ * Refuses with DATABASE_NOT_EMPTY when any dataset is there (the import would erase it;
+ * two bulk loads into one home run one after the other, so the second refuses),
  * and with BAD_USER_INPUT on an external server (NEO4J_URI: its files are not ours).
  * If the importer fails, the half-written store is removed and the server started again
  * on an empty database, as it was before.
@@ -53,6 +57,17 @@ export interface BulkIngestResult extends LoadStats {
 export async function bulkIngest(o: BulkIngestOptions): Promise<BulkIngestResult> {
   const t = o.config.neo4j;
   if (t.kind !== 'embedded') throw new BadInputError('a bulk load writes the embedded server\'s store files; with NEO4J_URI set, load without --bulk');
+  await fs.mkdir(t.home, { recursive: true });
+  // One bulk load per home at a time, check included: a second one waits, then finds the
+  // first one's dataset and refuses, instead of importing over it.
+  return withFileLock(path.join(t.home, BULK_LOCK), { timeoutMs: BULK_LOCK_WAIT_MS, logger: o.logger, what: 'bulk load' }, () => bulkIngestLocked(o, t));
+}
+
+/** The lock file of a home's bulk load, and how long a second load waits for the first. */
+const BULK_LOCK = '.giftgraph-bulk.lock';
+const BULK_LOCK_WAIT_MS = 60 * 60_000;
+
+async function bulkIngestLocked(o: BulkIngestOptions, t: EmbeddedTarget): Promise<BulkIngestResult> {
   const t0 = performance.now();
   await refuseNonEmpty(o);
   const run = { id: randomUUID(), dataset: o.dataset };

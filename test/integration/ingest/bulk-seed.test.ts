@@ -29,6 +29,8 @@ describe('bulk load: neo4j-admin import into an empty embedded database (real JV
   const rows: GraphRows = generateWorld({ users: 300, seed: 5, cutoffMs: TEST_NOW }).rows;
   const opened: GraphClient[] = [];
   let reference: string | undefined;
+  /** The dataset the winning load wrote. */
+  let loaded = 'bulk';
 
   afterAll(async () => {
     for (const g of opened) await g.close().catch(() => undefined);
@@ -48,21 +50,27 @@ describe('bulk load: neo4j-admin import into an empty embedded database (real JV
     expect(await databaseDataNodes(graph)).toBe(0);
   });
 
-  it('loads the same graph as the transactional loader, migrated, with a complete import run', async () => {
-    const r = await bulkIngest({ config, dataset: 'bulk', meta, rows, clock, logger: silentLogger });
+  it('loads the same graph as the transactional loader, migrated, with a complete import run; a concurrent second load waits and refuses', async () => {
+    const loads = await Promise.allSettled(['bulk', 'bulk2'].map((dataset) => bulkIngest({ config, dataset, meta, rows, clock, logger: silentLogger })));
+    const won = loads.flatMap((l) => (l.status === 'fulfilled' ? [l.value] : []));
+    const lost = loads.flatMap((l) => (l.status === 'rejected' ? [l.reason as unknown] : []));
+    expect(won).toHaveLength(1);
+    expect(lost).toEqual([expect.objectContaining({ code: 'DATABASE_NOT_EMPTY' })]);
+    const r = won[0]!;
     opened.push(r.graph);
+    loaded = loads[0]!.status === 'fulfilled' ? 'bulk' : 'bulk2';
     expect(await databaseDataNodes(r.graph)).toBeGreaterThan(r.nodes); // + Dataset and ImportRun
     const test = await testGraph();
     try {
       reference = uniqueDataset('bulkref');
       await ingestDataset({ graph: test, dataset: reference, meta, rows, reset: false, clock, logger: silentLogger });
-      const [bulk, loaded] = [await datasetFingerprint(r.graph, 'bulk'), await datasetFingerprint(test, reference!)];
+      const [bulk, transactional] = [await datasetFingerprint(r.graph, loaded), await datasetFingerprint(test, reference!)];
       expect(bulk.lines).toBeGreaterThan(r.nodes);
-      expect(bulk).toEqual(loaded);
+      expect(bulk).toEqual(transactional);
     } finally {
       await test.close();
     }
-    const run = await r.graph.query("MATCH (d:Dataset {id: 'bulk'}), (r:ImportRun {id: d.importRun}) RETURN d.status AS d, r.status AS r, r.relationships AS rels");
+    const run = await r.graph.query('MATCH (d:Dataset {id: $ds}), (r:ImportRun {id: d.importRun}) RETURN d.status AS d, r.status AS r, r.relationships AS rels', { ds: loaded });
     expect(run).toEqual([{ d: 'READY', r: 'COMPLETE', rels: r.relationships }]);
     // The migrations ran on the imported store: its id lookups have their constraints.
     const constraints = await r.graph.query("SHOW CONSTRAINTS YIELD name WHERE name = 'user_id' RETURN count(*) AS c");
@@ -71,8 +79,8 @@ describe('bulk load: neo4j-admin import into an empty embedded database (real JV
 
   it('refuses a database that holds a dataset (DATABASE_NOT_EMPTY) and leaves it as it was', async () => {
     const graph = opened[1]!;
-    const before = await datasetFingerprint(graph, 'bulk');
+    const before = await datasetFingerprint(graph, loaded);
     await expect(bulkIngest({ config, dataset: 'other', meta, rows, clock, logger: silentLogger })).rejects.toMatchObject({ code: 'DATABASE_NOT_EMPTY' });
-    expect(await datasetFingerprint(graph, 'bulk')).toEqual(before);
+    expect(await datasetFingerprint(graph, loaded)).toEqual(before);
   });
 });
