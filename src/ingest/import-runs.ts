@@ -69,30 +69,29 @@ export async function beginImportRun(
     );
   }
   const run = { id: randomUUID(), dataset: o.dataset };
-  await createRunRecord(graph, run, o);
+  await graph.write((tx) => tx.run(CREATE_RUN, runParams(run, o)));
   return run;
 }
 
 /**
  * Records a run whose nodes are already in the graph (the offline bulk import wrote them,
  * stamped with `run.id`, while the server was down): the same records a transactional
- * load leaves, COMPLETE and READY.
+ * load leaves, COMPLETE and READY, in one transaction. A RUNNING record left behind
+ * would make the next sweep delete the imported dataset as abandoned.
  */
 export async function recordCompletedImportRun(graph: GraphClient, run: ImportRunInfo, o: { meta: DatasetMeta; clock: Clock; stats: Record<string, number> }): Promise<void> {
-  await createRunRecord(graph, run, o);
-  await completeImportRun(graph, run, o.stats);
+  await graph.write(async (tx) => {
+    await tx.run(CREATE_RUN, runParams(run, o));
+    await tx.run(COMPLETE_RUN, { id: run.id, wall: Date.now(), stats: o.stats });
+  });
 }
 
-async function createRunRecord(graph: GraphClient, run: ImportRunInfo, o: { meta: DatasetMeta; clock: Clock }): Promise<void> {
-  await graph.write((tx) =>
-    tx.run(
-      `CREATE (:ImportRun {id: $id, dataset: $ds, status: 'RUNNING', startedAt: $now, heartbeatAt: $wall, pid: $pid, host: $host})
-       MERGE (d:Dataset {id: $ds})
-       SET d.status = 'LOADING', d.importRun = $id, d.kind = $kind, d.cutoff = $cutoff, d.seed = $seed, d.source = $source, d.createdAt = $now`,
-      { id: run.id, ds: run.dataset, now: o.clock.now(), wall: Date.now(), pid: process.pid, host: os.hostname(), ...o.meta },
-    ),
-  );
-}
+const CREATE_RUN = `CREATE (:ImportRun {id: $id, dataset: $ds, status: 'RUNNING', startedAt: $now, heartbeatAt: $wall, pid: $pid, host: $host})
+   MERGE (d:Dataset {id: $ds})
+   SET d.status = 'LOADING', d.importRun = $id, d.kind = $kind, d.cutoff = $cutoff, d.seed = $seed, d.source = $source, d.createdAt = $now`;
+const COMPLETE_RUN = `MATCH (r:ImportRun {id: $id}) SET r.status = 'COMPLETE', r.finishedAt = $wall, r += $stats
+   WITH r MATCH (d:Dataset {id: r.dataset}) SET d.status = 'READY'`;
+const runParams = (run: ImportRunInfo, o: { meta: DatasetMeta; clock: Clock }) => ({ id: run.id, ds: run.dataset, now: o.clock.now(), wall: Date.now(), pid: process.pid, host: os.hostname(), ...o.meta });
 
 /**
  * Nodes of any dataset label, Dataset or ImportRun in the whole database (from the count
@@ -110,13 +109,7 @@ export async function heartbeat(graph: GraphClient, run: ImportRunInfo): Promise
 }
 
 export async function completeImportRun(graph: GraphClient, run: ImportRunInfo, stats: Record<string, number>): Promise<void> {
-  await graph.write((tx) =>
-    tx.run(
-      `MATCH (r:ImportRun {id: $id}) SET r.status = 'COMPLETE', r.finishedAt = $wall, r += $stats
-       WITH r MATCH (d:Dataset {id: r.dataset}) SET d.status = 'READY'`,
-      { id: run.id, wall: Date.now(), stats },
-    ),
-  );
+  await graph.write((tx) => tx.run(COMPLETE_RUN, { id: run.id, wall: Date.now(), stats }));
 }
 
 /** Deletes everything the run wrote, in batches, then the run itself. Safe to repeat. */
