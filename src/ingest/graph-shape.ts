@@ -5,6 +5,8 @@
  * loader (loader.ts) and the offline bulk import's CSV files (bulk/import-files.ts), so
  * the two cannot drift; `schema/graph.md` documents the result.
  */
+import { ErrorCode } from '../errors/codes';
+import { GiftgraphError } from '../errors/errors';
 import type { GraphRows } from './rows';
 
 export type NodeKind = 'publishers' | 'games' | 'guilds' | 'users' | 'items' | 'occasions' | 'squads' | 'campaigns' | 'groupBuys' | 'gifts' | 'impressions' | 'clicks';
@@ -126,6 +128,10 @@ export function countRelationships(rows: GraphRows): number {
   return n;
 }
 
+/** IMPORT_INVALID for a `kind` row naming a node (`label`, `id`) the rows do not have: both write paths check it before writing that relationship. */
+export function danglingReference(kind: string, label: string, id: string): GiftgraphError {
+  return new GiftgraphError(ErrorCode.IMPORT_INVALID, `${kind} row references ${label} ${JSON.stringify(id)}, which is not in the dataset`, { kind, label, id });
+}
 
 /** One relationship to write: endpoints as (label, local id) and its properties. */
 export interface RelRow {

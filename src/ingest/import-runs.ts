@@ -30,12 +30,12 @@ export interface DatasetMeta {
 const ALL_LABELS = [...new Set(Object.values(LABEL))];
 
 /** Per-label statements, registered so the EXPLAIN test proves each uses its index. */
-const perLabel = (name: string, body: (label: string) => string, sample: Record<string, unknown>): Map<string, QueryDef> =>
-  new Map(ALL_LABELS.map((l) => [l, defineQuery(`${name}${l}`, body(l), sample)]));
+const perLabel = (name: string, body: (label: string) => string, sample: Record<string, unknown>, labels: readonly string[] = ALL_LABELS): Map<string, QueryDef> =>
+  new Map(labels.map((l) => [l, defineQuery(`${name}${l}`, body(l), sample)]));
 const COUNT_IN_DATASET = perLabel('countInDataset', (l) => `MATCH (n:${l} {dataset: $ds}) RETURN count(n) AS c`, { ds: 'demo' });
 const DELETE_RUN_BATCH = perLabel('deleteRunBatch', (l) => `MATCH (n:${l} {importRun: $run}) WITH n LIMIT 1000 DETACH DELETE n RETURN count(*) AS c`, { run: 'r' });
 const DELETE_DATASET_BATCH = perLabel('deleteDatasetBatch', (l) => `MATCH (n:${l} {dataset: $ds}) WITH n LIMIT 1000 DETACH DELETE n RETURN count(*) AS c`, { ds: 'demo' });
-const COUNT_ALL = new Map([...ALL_LABELS, 'Dataset', 'ImportRun'].map((l) => [l, defineQuery(`countAll${l}`, `MATCH (n:${l}) RETURN count(n) AS c`, {})]));
+const COUNT_ALL = perLabel('countAll', (l) => `MATCH (n:${l}) RETURN count(n) AS c`, {}, [...ALL_LABELS, 'Dataset', 'ImportRun']);
 const RUNNING_RUNS = defineQuery(
   'runningImportRuns',
   `MATCH (r:ImportRun {status: 'RUNNING'}) RETURN r.id AS id, r.pid AS pid, r.host AS host, r.heartbeatAt AS hb`,

@@ -3,7 +3,7 @@ import { GiftgraphError } from '../errors/errors';
 import type { GraphClient } from '../graph/graph-client';
 import type { Progress } from '../logging/progress';
 import { CREATE_NODES, createRelsColumnar } from './cypher-writes';
-import { countRelationships, LABEL, NODE_ORDER, nodeParams, relationshipGroups } from './graph-shape';
+import { countRelationships, danglingReference, LABEL, NODE_ORDER, nodeParams, relationshipGroups } from './graph-shape';
 import type { GraphRows } from './rows';
 
 export interface LoadOptions {
@@ -68,9 +68,7 @@ export async function loadRows(graph: GraphClient, rows: GraphRows, o: LoadOptio
 
   const resolve = (kind: string, [label, id]: [string, string]): number => {
     const nid = ids.get(label)?.get(id);
-    if (nid === undefined) {
-      throw new GiftgraphError(ErrorCode.IMPORT_INVALID, `${kind} row references ${label} ${JSON.stringify(id)}, which is not in the dataset`, { kind, label, id });
-    }
+    if (nid === undefined) throw danglingReference(kind, label, id);
     return nid;
   };
 

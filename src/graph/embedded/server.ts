@@ -91,7 +91,7 @@ export async function startEmbedded(o: EmbeddedServerOptions): Promise<StartResu
   const artifacts = await ensureLauncherBuilt({ projectRoot: o.projectRoot, logger: o.logger });
 
   // Serialises start/stop per home across processes, so two starts cannot both spawn.
-  return withFileLock(startLockPath(home), { timeoutMs: timeoutMs + 90_000, logger: o.logger, what: 'start/stop' }, async () => {
+  return withStartStopLock(home, timeoutMs, o.logger, async () => {
     const running = (await findRunning(home, o.logger, { removeStale: true })) ?? (await adoptOrphan(home, o.logger));
     if (running) {
       const port = runningPort(running.argv, o.boltPort);
@@ -203,7 +203,7 @@ export async function stopEmbedded(o: StopOptions): Promise<StopResult> {
   );
   if (!homeExists) return { wasRunning: false };
 
-  return withFileLock(startLockPath(home), { timeoutMs: DEFAULT_START_TIMEOUT_MS + 90_000, logger: o.logger, what: 'start/stop' }, () => stopLocked(home, graceMs, o.logger));
+  return withStartStopLock(home, DEFAULT_START_TIMEOUT_MS, o.logger, () => stopLocked(home, graceMs, o.logger));
 }
 
 /**
@@ -214,7 +214,7 @@ export async function stopEmbedded(o: StopOptions): Promise<StopResult> {
 export async function withEmbeddedStopped<T>(o: StopOptions, work: () => Promise<T>): Promise<T> {
   const home = path.resolve(o.home);
   await fs.mkdir(home, { recursive: true });
-  return withFileLock(startLockPath(home), { timeoutMs: DEFAULT_START_TIMEOUT_MS + 90_000, logger: o.logger, what: 'start/stop' }, async () => {
+  return withStartStopLock(home, DEFAULT_START_TIMEOUT_MS, o.logger, async () => {
     await stopLocked(home, o.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS, o.logger);
     return work();
   });
@@ -314,6 +314,11 @@ async function refuseTakenPort(port: number): Promise<void> {
 function runningPort(argv: readonly string[], fallback: number): number {
   const p = Number(argValue(argv, 'bolt-port'));
   return Number.isInteger(p) && p > 0 ? p : fallback;
+}
+
+/** Serialises start, stop and offline work per home across processes; a waiter allows the holder's start time plus a margin. */
+function withStartStopLock<T>(home: string, startTimeoutMs: number, logger: Logger, fn: () => Promise<T>): Promise<T> {
+  return withFileLock(startLockPath(home), { timeoutMs: startTimeoutMs + 90_000, logger, what: 'start/stop' }, fn);
 }
 
 function startLockPath(home: string): string {

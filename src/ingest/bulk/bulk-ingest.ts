@@ -69,7 +69,7 @@ const BULK_LOCK_WAIT_MS = 60 * 60_000;
 
 async function bulkIngestLocked(o: BulkIngestOptions, t: EmbeddedTarget): Promise<BulkIngestResult> {
   const t0 = performance.now();
-  await refuseNonEmpty(o);
+  await refuseNonEmpty(o, t);
   const run = { id: randomUUID(), dataset: o.dataset };
   const dir = path.join(t.home, `bulk-${run.id}`);
   o.progress?.phase('import files', 1);
@@ -111,9 +111,7 @@ async function bulkIngestLocked(o: BulkIngestOptions, t: EmbeddedTarget): Promis
  * store (a fresh home: the first load) is empty as it is, and is not started just to be
  * asked; otherwise the server is asked (and migrated, so the count statements plan).
  */
-async function refuseNonEmpty(o: BulkIngestOptions): Promise<void> {
-  const t = o.config.neo4j;
-  if (t.kind !== 'embedded') return;
+async function refuseNonEmpty(o: BulkIngestOptions, t: EmbeddedTarget): Promise<void> {
   const status = await embeddedStatus({ home: t.home, boltPort: t.boltPort, logger: o.logger });
   if (!status.running && !existsSync(storeDirs(t.home)[0]!)) return;
   const graph = await connectGraph(o.config, o.logger);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ErrorCode } from '../../errors/codes';
 import { GiftgraphError } from '../../errors/errors';
-import { LABEL, NODE_ORDER, NODE_PROPS, nodeParams, relationshipGroups } from '../graph-shape';
+import { danglingReference, LABEL, NODE_ORDER, NODE_PROPS, nodeParams, relationshipGroups } from '../graph-shape';
 import type { GraphRows } from '../rows';
 
 /**
@@ -66,9 +66,7 @@ export function writeImportFiles(rows: GraphRows, o: { dir: string; dataset: str
     const toIds = ids.get(toLabel);
     for (const r of g.rels) {
       const bad = !fromIds?.has(r.from[1]) ? r.from : !toIds?.has(r.to[1]) ? r.to : null;
-      if (bad) {
-        throw new GiftgraphError(ErrorCode.IMPORT_INVALID, `${g.kind} row references ${bad[0]} ${JSON.stringify(bad[1])}, which is not in the dataset`, { kind: g.kind, label: bad[0], id: bad[1] });
-      }
+      if (bad) throw danglingReference(g.kind, bad[0], bad[1]);
     }
     const names = [...new Set(g.rels.flatMap((r) => Object.keys(r.props)))];
     const props = typedColumns(g.rels.map((r) => r.props), names, `${g.kind} ${g.type}`);
