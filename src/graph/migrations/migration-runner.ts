@@ -75,9 +75,11 @@ async function bootstrap(graph: GraphClient): Promise<void> {
 }
 
 async function apply(o: MigrationRunnerOptions, chain: string, f: MigrationFile): Promise<void> {
-  // Schema statements cannot share a transaction with writes, so each runs on its own;
-  // files use IF NOT EXISTS so a run interrupted halfway is safe to repeat.
-  for (const s of f.statements) await o.graph.schema(s);
+  // Schema statements cannot share a transaction with writes, so the file's statements
+  // run in one schema transaction and its record in the next; files use IF NOT EXISTS so
+  // a run interrupted between the two is safe to repeat. One transaction also lets Neo4j
+  // populate the file's indexes in one pass over the store (a bulk-loaded one is full).
+  await o.graph.schema(f.statements);
   await o.graph.write((tx) =>
     tx.run(
       `OPTIONAL MATCH (head:Migration {chain: $chain}) WHERE NOT (head)-[:NEXT]->()

@@ -61,7 +61,8 @@ export async function runAdminImport(o: AdminImportOptions): Promise<{ ms: numbe
     DATABASE,
     '--overwrite-destination=true',
     '--id-type=string',
-    '--multiline-fields=true',
+    // Multi-line fields force one reader thread per file: asked for only when a field spans lines.
+    `--multiline-fields=${String(o.files.multilineFields)}`,
     `--threads=${Math.max(1, os.availableParallelism())}`,
     `--report-file=${path.join(home, 'import.report')}`,
     ...o.files.nodes.map(([label, file]) => `--nodes=${label}=${file}`),

@@ -28,6 +28,9 @@ export interface ImportFiles {
   relationships: [string, string][];
   nodeCount: number;
   relationshipCount: number;
+  /** Whether a quoted field spans lines: the importer must then read each file on one
+   * thread (`--multiline-fields`), so it is asked to only when one does. */
+  multilineFields: boolean;
 }
 
 type ColumnType = 'double' | 'boolean' | 'string';
@@ -37,7 +40,10 @@ const LINES_PER_WRITE = 20_000;
 
 export function writeImportFiles(rows: GraphRows, o: { dir: string; dataset: string; importRun: string }): ImportFiles {
   fs.mkdirSync(o.dir, { recursive: true });
-  const out: ImportFiles = { nodes: [], relationships: [], nodeCount: 0, relationshipCount: 0 };
+  const out: ImportFiles = { nodes: [], relationships: [], nodeCount: 0, relationshipCount: 0, multilineFields: false };
+  const quote = quoter(() => {
+    out.multilineFields = true;
+  });
   const ids = new Map<string, Set<string>>();
   for (const kind of NODE_ORDER) {
     const label = LABEL[kind];
@@ -51,7 +57,7 @@ export function writeImportFiles(rows: GraphRows, o: { dir: string; dataset: str
     const file = path.join(o.dir, `nodes-${label}.csv`);
     writeCsv(file, header, params, (p) => {
       let line = `${quote(String(p.id))},${constant}`;
-      for (const [name, type] of props) line += `,${field(p[name], type)}`;
+      for (const [name, type] of props) line += `,${field(p[name], type, quote)}`;
       return line;
     });
     out.nodes.push([label, file]);
@@ -74,7 +80,7 @@ export function writeImportFiles(rows: GraphRows, o: { dir: string; dataset: str
     const file = path.join(o.dir, `rels-${String(group++).padStart(2, '0')}-${g.type}.csv`);
     writeCsv(file, header, g.rels, (r) => {
       let line = `${quote(r.from[1])},${quote(r.to[1])}`;
-      for (const [name, type] of props) line += `,${field(r.props[name], type)}`;
+      for (const [name, type] of props) line += `,${field(r.props[name], type, quote)}`;
       return line;
     });
     out.relationships.push([g.type, file]);
@@ -110,10 +116,18 @@ const fail = (message: string): never => {
 
 const columnHeader = (name: string, type: ColumnType) => (type === 'string' ? name : `${name}:${type}`);
 
-/** Quoted, with inner quotes doubled (RFC 4180); the importer reads multi-line fields with --multiline-fields. */
-const quote = (s: string) => (s.includes('"') ? `"${s.replace(/"/g, '""')}"` : `"${s}"`);
+/**
+ * Quotes a string field, inner quotes doubled (RFC 4180), and reports a field that spans
+ * lines (the importer reads those only with --multiline-fields).
+ */
+function quoter(onMultiline: () => void): (s: string) => string {
+  return (s) => {
+    if (s.includes('\n') || s.includes('\r')) onMultiline();
+    return s.includes('"') ? `"${s.replace(/"/g, '""')}"` : `"${s}"`;
+  };
+}
 
-function field(v: unknown, type: ColumnType): string {
+function field(v: unknown, type: ColumnType, quote: (s: string) => string): string {
   if (v === null || v === undefined) return '';
   if (type === 'string') return quote(String(v));
   if (type === 'double' && !Number.isFinite(v as number)) fail(`a number column holds ${String(v)}`);

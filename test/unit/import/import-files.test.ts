@@ -22,6 +22,7 @@ describe('bulk import files (the offline importer\'s CSV input)', () => {
     const items = lines(f.nodes.find(([l]) => l === 'Item')![1]);
     expect(items[0]).toBe('id:ID(Item),dataset,importRun,name,catalog,type,price:double,currency,rarity,gameId,publisherId,dropAt:double,forSale:boolean,giftable:boolean,consumable:boolean,attrs');
     expect(items).toHaveLength(1 + rows.items.length);
+    expect(f.multilineFields).toBe(false);
     const purchased = f.relationships.find(([t]) => t === 'PURCHASED')!;
     expect(basename(purchased[1])).toMatch(/PURCHASED\.csv$/);
     expect(lines(purchased[1])[0]).toBe(':START_ID(User),:END_ID(Item),id,at:double,surface,pricePaid:double,discount:double,campaignId');
@@ -37,6 +38,8 @@ describe('bulk import files (the offline importer\'s CSV input)', () => {
     const users = readFileSync(f.nodes.find(([l]) => l === 'User')![1], 'utf8');
     expect(users).toContain('"u0","ds","run1","Ann ""the, first""\nof her name",');
     expect(users).toMatch(/^"u1","ds","run1","User 1",[0-9]+,$/m);
+    // A field spanning lines: the importer is told to read multi-line fields.
+    expect(f.multilineFields).toBe(true);
     const items = lines(f.nodes.find(([l]) => l === 'Item')![1]);
     // i0 has no rarity, game or attributes; i1 carries its attributes as JSON.
     expect(items[1]).toBe(`"i0","ds","run1","Nitro Boost","1P","BOOST",499,"USD",,,"p0",${rows.items[0]!.dropAt},true,true,false,`);
