@@ -74,7 +74,10 @@ export function writeImportFiles(rows: GraphRows, o: { dir: string; dataset: str
       const bad = !fromIds?.has(r.from[1]) ? r.from : !toIds?.has(r.to[1]) ? r.to : null;
       if (bad) throw danglingReference(g.kind, bad[0], bad[1]);
     }
-    const names = [...new Set(g.rels.flatMap((r) => Object.keys(r.props)))];
+    // A plain loop: flatMap over every relationship's keys took ~3 s of garbage at 100k users.
+    const nameSet = new Set<string>();
+    for (const r of g.rels) for (const name in r.props) nameSet.add(name);
+    const names = [...nameSet];
     const props = typedColumns(g.rels.map((r) => r.props), names, `${g.kind} ${g.type}`);
     const header = [`:START_ID(${fromLabel})`, `:END_ID(${toLabel})`, ...props.map(([name, type]) => columnHeader(name, type))].join(',');
     const file = path.join(o.dir, `rels-${String(group++).padStart(2, '0')}-${g.type}.csv`);
