@@ -43,6 +43,16 @@ describe('migration runner (real Neo4j)', () => {
     expect(again).toEqual({ applied: [], alreadyApplied: 2 });
   });
 
+  it('applies a file whole or not at all: a failing statement leaves none of the file\'s indexes and no record', async () => {
+    const label = `Tmp${chain.replace(/[^a-z0-9]/gi, '')}`;
+    const index = `${label.toLowerCase()}_b`;
+    fs.writeFileSync(path.join(dir, 'V003__broken.cypher'), `CREATE INDEX ${index} IF NOT EXISTS FOR (n:${label}) ON (n.b);\nCREATE INDEX ${index} FOR (n:${label}) ON (n.c);\n`);
+    await expect(run()).rejects.toThrow();
+    expect(await graph.query('SHOW INDEXES YIELD name WHERE name = $index RETURN name', { index })).toEqual([]);
+    const versions = await graph.query('MATCH (m:Migration {chain: $chain}) RETURN m.version AS v ORDER BY v', { chain });
+    expect(versions.map((r) => r.v)).toEqual([1, 2]);
+  });
+
   it('refuses to run when an applied file changed, naming the file', async () => {
     await run();
     fs.appendFileSync(path.join(dir, 'V001__first.cypher'), '// edited\n');
