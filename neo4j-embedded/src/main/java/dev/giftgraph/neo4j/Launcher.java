@@ -64,6 +64,9 @@ public final class Launcher {
                 // after the databases were checkpointed and closed. A bulk seed stops the
                 // server between its steps, and tests stop servers too.
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
+                // No usage reports to Neo4j: these machines (and many users') are offline,
+                // and a local development database has nothing to tell anyone.
+                .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 .build();
 
         CountDownLatch stopped = new CountDownLatch(1);
