@@ -82,7 +82,7 @@ export async function beginImportRun(
 export async function recordCompletedImportRun(graph: GraphClient, run: ImportRunInfo, o: { meta: DatasetMeta; clock: Clock; stats: Record<string, number> }): Promise<void> {
   await graph.write(async (tx) => {
     await tx.run(CREATE_RUN, runParams(run, o));
-    await tx.run(COMPLETE_RUN, { id: run.id, wall: Date.now(), stats: o.stats });
+    await tx.run(COMPLETE_RUN, completeParams(run, o.stats));
   });
 }
 
@@ -92,6 +92,7 @@ const CREATE_RUN = `CREATE (:ImportRun {id: $id, dataset: $ds, status: 'RUNNING'
 const COMPLETE_RUN = `MATCH (r:ImportRun {id: $id}) SET r.status = 'COMPLETE', r.finishedAt = $wall, r += $stats
    WITH r MATCH (d:Dataset {id: r.dataset}) SET d.status = 'READY'`;
 const runParams = (run: ImportRunInfo, o: { meta: DatasetMeta; clock: Clock }) => ({ id: run.id, ds: run.dataset, now: o.clock.now(), wall: Date.now(), pid: process.pid, host: os.hostname(), ...o.meta });
+const completeParams = (run: ImportRunInfo, stats: Record<string, number>) => ({ id: run.id, wall: Date.now(), stats });
 
 /**
  * Nodes of any dataset label, Dataset or ImportRun in the whole database (from the count
@@ -109,7 +110,7 @@ export async function heartbeat(graph: GraphClient, run: ImportRunInfo): Promise
 }
 
 export async function completeImportRun(graph: GraphClient, run: ImportRunInfo, stats: Record<string, number>): Promise<void> {
-  await graph.write((tx) => tx.run(COMPLETE_RUN, { id: run.id, wall: Date.now(), stats }));
+  await graph.write((tx) => tx.run(COMPLETE_RUN, completeParams(run, stats)));
 }
 
 /** Deletes everything the run wrote, in batches, then the run itself. Safe to repeat. */

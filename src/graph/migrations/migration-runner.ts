@@ -70,8 +70,10 @@ export async function runMigrations(o: MigrationRunnerOptions): Promise<Migratio
 }
 
 async function bootstrap(graph: GraphClient): Promise<void> {
-  await graph.schema('CREATE CONSTRAINT migration_lock_name IF NOT EXISTS FOR (n:MigrationLock) REQUIRE n.name IS UNIQUE');
-  await graph.schema('CREATE CONSTRAINT migration_version IF NOT EXISTS FOR (n:Migration) REQUIRE (n.chain, n.version) IS UNIQUE');
+  await graph.schema([
+    'CREATE CONSTRAINT migration_lock_name IF NOT EXISTS FOR (n:MigrationLock) REQUIRE n.name IS UNIQUE',
+    'CREATE CONSTRAINT migration_version IF NOT EXISTS FOR (n:Migration) REQUIRE (n.chain, n.version) IS UNIQUE',
+  ]);
 }
 
 async function apply(o: MigrationRunnerOptions, chain: string, f: MigrationFile): Promise<void> {
