@@ -10,14 +10,16 @@ import { sageInputs } from '../graph-models/training/sage-graph';
 import { sageTrainable } from '../graph-models/training/sage-trainable';
 import { lightGcnTrainable } from '../graph-models/training/lightgcn-trainable';
 import { splitCsrs } from '../graph-models/training/train-collaborative';
+import { GATHER_SEGMENT_SUM, registerGatherSegmentSumKernels } from '../graph-models/layers/gather-segment-sum';
 import { fmt, peakRssMiB, table } from './support';
 
 /**
- * `npm run bench -- train [--sage-dataset demo] [--lightgcn-dataset gowalla] [--steps 5]`:
+ * `npm run bench -- train [--sage-dataset demo] [--lightgcn-dataset gowalla] [--steps 5] [--lightgcn-batch 2048]`:
  * per backend (native tensorflow, pure-JS cpu), times K training steps after one warm-up
  * and extrapolates an epoch (labelled: an epoch on gowalla takes minutes to hours), with
  * edges/s and the process's peak memory. Datasets must be in the graph (seed / import).
- * The baseline is the other backend in the same run.
+ * The baselines are the other backend in the same run and, for LightGCN, the same steps
+ * with the fused gather + segment sum kernel unregistered (gather, then segment sum).
  */
 export async function main(args: string[]): Promise<void> {
   const arg = (name: string, def: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : def);
@@ -28,6 +30,7 @@ export async function main(args: string[]): Promise<void> {
   const backends = ['tensorflow', 'cpu'].filter((b) => tf.findBackend(b) !== null);
   const graph = await connectGraph(config, logger);
   const known = new Set((await graph.query(DATASETS.cypher)).map((d) => String(d.id)));
+  const lightGcnBatch = Number(arg('lightgcn-batch', '2048'));
   const rows: (string | number)[][] = [['model / dataset', 'backend', 'ms/step', 'steps/epoch', 'epoch (extrapolated)', 'edges/s', 'peak RSS MiB']];
   try {
     for (const [model, dataset] of [['sage', arg('sage-dataset', 'demo')], ['lightgcn', arg('lightgcn-dataset', 'gowalla')]] as const) {
@@ -39,9 +42,11 @@ export async function main(args: string[]): Promise<void> {
       const meta = (await graph.query(DATASETS.cypher)).find((d) => d.id === dataset)!;
       const split = splitInteractions(g, { seed: 1, cutoff: (meta.cutoff as number | null) ?? null });
       const c = splitCsrs(split, g);
-      for (const backend of backends) {
+      const runs = backends.flatMap((backend) => (model === 'lightgcn' ? [{ backend, fused: true }, { backend, fused: false }] : [{ backend, fused: true }]));
+      for (const { backend, fused } of runs) {
         await tf.setBackend(backend);
-        const batch = model === 'sage' ? 512 : 2048;
+        if (!fused) tf.unregisterKernel(GATHER_SEGMENT_SUM, backend);
+        const batch = model === 'sage' ? 512 : lightGcnBatch;
         const made =
           model === 'sage'
             ? sageTrainable(sageInputs(split.trainGraph, split.splitAt ?? Infinity), c.train, c.valid, { hiddenDim: 64, outDim: 64, fanouts: [10, 5], batchSize: batch, lr: 0.003, temperature: 0.1, friendWeight: 0.5, seed: 1, validK: 20, checkpointDir: null, runOptions: {} })
@@ -52,8 +57,10 @@ export async function main(args: string[]): Promise<void> {
         for (let s = 1; s <= k; s++) made.trainable.step(0, s);
         const ms = (performance.now() - t0) / k;
         made.dispose();
+        registerGatherSegmentSumKernels();
         const per = made.trainable.stepsPerEpoch;
-        rows.push([`${model} / ${dataset}`, backend, fmt(ms, 1), per, `${fmt((ms * per) / 1000, 1)} s (${k} steps timed)`, fmt((made.trainable.examplesPerStep * 1000) / ms), fmt(peakRssMiB(process.pid) ?? 0)]);
+        const variant = model === 'lightgcn' ? (fused ? ' (fused)' : ' (gather + segment sum)') : '';
+        rows.push([`${model} / ${dataset}`, backend + variant, fmt(ms, 1), per, `${fmt((ms * per) / 1000, 1)} s (${k} steps timed)`, fmt((made.trainable.examplesPerStep * 1000) / ms), fmt(peakRssMiB(process.pid) ?? 0)]);
         console.log(rows.at(-1)!.join('  '));
       }
     }

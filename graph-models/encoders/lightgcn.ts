@@ -24,8 +24,9 @@
  * whole user matrix instead; row-wise is the paper's per-user formula). `social: 'mean'`
  * is a parameter-free variant of ours, e_u^(k+1) = (e_{u,R} + e_{u,S}) / 2, as an ablation.
  *
- * The sparse products are edge lists — message `tf.gather`, aggregate
- * `tf.unsortedSegmentSum` — never a dense adjacency. Training loss: BPR (Rendle et al.,
+ * The sparse products are edge lists — message and sum aggregation fused into one kernel
+ * where the backend has it (layers/gather-segment-sum.ts), `tf.gather` then
+ * `tf.unsortedSegmentSum` elsewhere — never a dense adjacency. Training loss: BPR (Rendle et al.,
  * UAI 2009) with L2 on the batch's E^(0) rows as in LightGCN's Eq. 15 and code:
  *
  *     L = mean_{(u,i,j)} softplus(ŷ_uj − ŷ_ui) + λ · ½ (‖e_u^(0)‖² + ‖e_i^(0)‖² + ‖e_j^(0)‖²) / B
@@ -44,7 +45,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CsrAdjacency } from '../layers/graph-types';
-import { aggregateSum, l2NormalizeRows, message, scaleRows } from '../layers/message-passing';
+import { gatherSegmentSum, sparseRelation, transposeRelation, disposeRelation, type SparseRelation } from '../layers/gather-segment-sum';
+import { l2NormalizeRows, scaleRows } from '../layers/message-passing';
 import { SeededRandom } from '../layers/seeded-random';
 import { readArtifact, writeArtifact } from './artifact-io';
 
@@ -132,13 +134,11 @@ function fingerprint(arrays: readonly Int32Array[]): string {
  * One symmetric-normalised sparse product out = D_dst^{-1/2} A D_src^{-1/2} x, as an edge
  * list plus per-node scales: the scales multiply rows ([n] vectors) rather than edges
  * ([E, 1] weights), which is the same sum and much cheaper on TF.js's CPU backend (see
- * `scaleRows`).
+ * `scaleRows`), and leaves an unweighted sum for the fused gather + segment sum.
  */
 interface NormalizedEdges {
-  /** `[E]` int32 sender rows. */
-  readonly src: tf.Tensor1D;
-  /** `[E]` int32 receiver rows. */
-  readonly dst: tf.Tensor1D;
+  /** The edges, sorted both ways (gather-segment-sum.ts). */
+  readonly relation: SparseRelation;
   /** `[numSrc]` 1/sqrt(deg) of each sender (0 for degree 0). */
   readonly srcScale: tf.Tensor1D;
   /** `[numDst]` 1/sqrt(deg) of each receiver (0 for degree 0). */
@@ -233,16 +233,15 @@ export class LightGcn {
     for (let e = 0; e < items.length; e++) itemDeg[items[e]!]!++;
     const userScale = tf.tensor1d(invSqrt(userDeg));
     const itemScale = tf.tensor1d(invSqrt(itemDeg));
-    const userIdx = tf.tensor1d(users, 'int32');
-    const itemIdx = tf.tensor1d(items, 'int32');
-    this.toUsers = { src: itemIdx, dst: userIdx, srcScale: itemScale, dstScale: userScale };
-    this.toItems = { src: userIdx, dst: itemIdx, srcScale: userScale, dstScale: itemScale };
+    const itemsToUsers = sparseRelation(items, users, I, U);
+    this.toUsers = { relation: itemsToUsers, srcScale: itemScale, dstScale: userScale };
+    this.toItems = { relation: transposeRelation(itemsToUsers), srcScale: userScale, dstScale: itemScale };
 
     if (c.social !== 'none' && graph.social) {
       // 1/sqrt(|F_u| |F_v|); the adjacency lists both directions, so row length = degree.
       const s = graph.social;
       const friendScale = tf.tensor1d(invSqrt(Int32Array.from({ length: U }, (_, u) => s.offsets[u + 1]! - s.offsets[u]!)));
-      this.social = { src: tf.tensor1d(s.targets, 'int32'), dst: tf.tensor1d(rowIndex(s), 'int32'), srcScale: friendScale, dstScale: friendScale };
+      this.social = { relation: sparseRelation(s.targets, rowIndex(s), U, U), srcScale: friendScale, dstScale: friendScale };
     }
 
     let seed = c.seed;
@@ -298,8 +297,8 @@ export class LightGcn {
   }
 
   /** One normalised sparse product D_dst^{-1/2} A D_src^{-1/2} x: `x: [numSrc, d]` → `[numDst, d]`. */
-  private static propagateEdges(x: tf.Tensor2D, edges: NormalizedEdges, numDst: number): tf.Tensor2D {
-    return scaleRows(aggregateSum(message(scaleRows(x, edges.srcScale), edges.src), edges.dst, numDst), edges.dstScale);
+  private static propagateEdges(x: tf.Tensor2D, edges: NormalizedEdges): tf.Tensor2D {
+    return scaleRows(gatherSegmentSum(scaleRows(x, edges.srcScale), edges.relation), edges.dstScale);
   }
 
   /**
@@ -307,17 +306,17 @@ export class LightGcn {
    * 0 … K). Differentiable; the caller owns the two tensors (wrap in `tf.tidy`).
    */
   propagate(): { users: tf.Tensor2D; items: tf.Tensor2D } {
-    const { numUsers: U, numItems: I, numLayers: K, social } = this.config;
+    const { numLayers: K, social } = this.config;
     return tf.tidy(() => {
       let eU = this.userEmbedding as tf.Tensor2D;
       let eI = this.itemEmbedding as tf.Tensor2D;
       let sumU = eU;
       let sumI = eI;
       for (let k = 0; k < K; k++) {
-        let nextU = LightGcn.propagateEdges(eI, this.toUsers, U);
-        const nextI = LightGcn.propagateEdges(eU, this.toItems, I);
+        let nextU = LightGcn.propagateEdges(eI, this.toUsers);
+        const nextI = LightGcn.propagateEdges(eU, this.toItems);
         if (social !== 'none') {
-          const viaFriends = LightGcn.propagateEdges(eU, this.social!, U);
+          const viaFriends = LightGcn.propagateEdges(eU, this.social!);
           nextU = social === 'fusion' ? this.fuse(viaFriends, nextU) : (tf.mul(tf.add(nextU, viaFriends), 0.5) as tf.Tensor2D);
         }
         eU = nextU;
@@ -536,8 +535,12 @@ export class LightGcn {
   /** Frees the variables, the edge tensors and the cache. */
   dispose(): void {
     this.invalidate();
-    const { src, dst, srcScale, dstScale } = this.toUsers; // toItems shares these four
-    tf.dispose([...this.getWeights(), src, dst, srcScale, dstScale]);
-    if (this.social) tf.dispose([this.social.src, this.social.dst, this.social.srcScale]);
+    const { relation, srcScale, dstScale } = this.toUsers; // toItems shares these
+    disposeRelation(relation);
+    tf.dispose([...this.getWeights(), srcScale, dstScale]);
+    if (this.social) {
+      disposeRelation(this.social.relation);
+      this.social.srcScale.dispose();
+    }
   }
 }

@@ -1,3 +1,5 @@
+import type * as Tf from '@tensorflow/tfjs';
+import { disposeRelation, gatherSegmentSum, hasFusedGatherSegmentSum, sparseRelation } from '../../graph-models/layers/gather-segment-sum';
 import { ErrorCode } from '../../src/errors/codes';
 import type { Logger } from '../../src/logging/logger';
 import {
@@ -134,6 +136,19 @@ describe('the real backends', () => {
       return rt.tf.unsortedSegmentSum(msg, rt.tf.tensor1d([0, 0, 1, 1], 'int32'), 2).arraySync();
     });
     expect(sums).toEqual([[6, 8], [8, 10]]);
+    // The fused kernel LightGCN propagates with runs on this backend (TensorFlow's own op on
+    // tensorflow) and gives the same sums and the transposed sums as its gradient.
+    expect(hasFusedGatherSegmentSum()).toBe(true);
+    const fused = rt.tf.tidy(() => {
+      const rel = sparseRelation(Int32Array.from([0, 2, 2, 1]), Int32Array.from([0, 0, 1, 1]), 3, 2);
+      const x = rt.tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]);
+      const dy = rt.tf.tensor2d([1, 10, 100, 1000], [2, 2]);
+      const value = gatherSegmentSum(x, rel).arraySync();
+      const grad = rt.tf.grad((a: Tf.Tensor) => rt.tf.sum(rt.tf.mul(gatherSegmentSum(a as Tf.Tensor2D, rel), dy)))(x).arraySync();
+      disposeRelation(rel);
+      return { value, grad };
+    });
+    expect(fused).toEqual({ value: [[6, 8], [8, 10]], grad: [[1, 10], [100, 1000], [101, 1010]] });
     expect(rt.tf.memory().numTensors).toBe(before);
     expect(await initTfBackend({ logger })).toBe(rt);
     expect(logger.lines).toHaveLength(1);
