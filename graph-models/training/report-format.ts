@@ -26,6 +26,11 @@ export function rowFromPublished(p: PublishedFigure): TableRow {
   return { name: p.name, users: null, r10: null, n10: null, r20: p.recall20, n20: p.ndcg20, note: p.source };
 }
 
+/** The model card's cold-start figure: R@20, or why there is none (Gowalla has no test user with ≤ 5 training items, so its mean is 0/0). */
+export function coldStartRecallText(r: RankingReport): string {
+  return r.users === 0 ? 'n/a (no test user has ≤ 5 training items)' : r.recall[20]!.toFixed(4);
+}
+
 const f = (x: number | null) => (x === null || Number.isNaN(x) ? '—' : x.toFixed(4));
 
 /** A markdown table (also readable on a terminal). */
