@@ -1,3 +1,5 @@
+import type { OptimizerState } from './optimizer-state';
+
 /**
  * The shape of every training run: epochs of optimiser steps, a validation metric every
  * `evalEvery` epochs, early stopping on it (best weights kept), checkpoints so a run can
@@ -16,8 +18,10 @@ export interface Trainable {
   /** A copy of the current weights (restored when a later epoch is worse). */
   snapshot(): Float32Array[];
   restore(weights: Float32Array[]): void;
-  /** Writes a resumable checkpoint: the current weights, the best weights so far and the loop state. */
+  /** Writes a resumable checkpoint: the current weights, the optimiser's state, the best weights so far and the loop state. */
   checkpoint?(state: LoopState, best: Float32Array[] | null): Promise<void>;
+  /** Restores the optimiser's state from a checkpoint (before the first step of a resumed run). */
+  restoreOptimizer?(state: OptimizerState): Promise<void>;
 }
 
 export interface LoopState {

@@ -4,6 +4,7 @@ import { SeededRandom } from '../layers/seeded-random';
 import type { Csr } from '../evaluation/interactions';
 import { evaluateRanking } from '../evaluation/ranking-metrics';
 import { writeCheckpoint } from './checkpoint';
+import { restoreOptimizerState, saveOptimizerState } from './optimizer-state';
 import type { Trainable } from './fit-loop';
 
 /** The training objective (lightgcn.ts' file comment): BPR with one negative per pair, or a sampled softmax. */
@@ -72,10 +73,11 @@ export function lightGcnTrainable(
       model.setWeights(tensors);
       tf.dispose(tensors);
     },
+    restoreOptimizer: (state) => restoreOptimizerState(optimizer, state),
     ...(o.checkpointDir
       ? {
           async checkpoint(state, best) {
-            writeCheckpoint(o.checkpointDir!, { state, current: trainable.snapshot(), best, options: o.runOptions });
+            writeCheckpoint(o.checkpointDir!, { state, current: trainable.snapshot(), best, options: o.runOptions, optimizer: await saveOptimizerState(optimizer) });
           },
         }
       : {}),

@@ -38,7 +38,7 @@ export async function fitResumable(
   } & Pick<FitOptions, 'onEpoch' | 'onStep'>,
   runOptions: Record<string, unknown>,
 ): Promise<FitResult> {
-  const ckpt = resumeFromCheckpoint(o, runOptions, trainable);
+  const ckpt = await resumeFromCheckpoint(o, runOptions, trainable);
   return fit(trainable, {
     maxEpochs: o.maxEpochs,
     evalEvery: o.evalEvery,
@@ -52,20 +52,24 @@ export async function fitResumable(
 
 /**
  * `--resume`: reads the run's checkpoint, refuses one written with other options, and
- * restores its current weights into the model. Null when not resuming or nothing saved.
+ * restores its current weights and its optimiser's state into the model. Null when not
+ * resuming or nothing saved.
  */
-export function resumeFromCheckpoint(
+export async function resumeFromCheckpoint(
   o: { resume: boolean; checkpointDir: string | null; log?: (line: string) => void; validated?: boolean },
   runOptions: Record<string, unknown>,
   trainable: Trainable,
-): Checkpoint | null {
+): Promise<Checkpoint | null> {
   const ckpt = o.resume && o.checkpointDir ? readCheckpoint(o.checkpointDir) : null;
   if (!ckpt) return null;
   if (JSON.stringify(ckpt.options) !== JSON.stringify(runOptions)) {
     throw new Error(`--resume: the checkpoint in ${o.checkpointDir} was written with ${JSON.stringify(ckpt.options)}, not ${JSON.stringify(runOptions)}`);
   }
   trainable.restore(ckpt.current);
+  if (ckpt.optimizer && trainable.restoreOptimizer) await trainable.restoreOptimizer(ckpt.optimizer);
   const best = o.validated === false ? 'no validation: a fixed number of epochs' : `best validation R@20 ${ckpt.state.bestMetric.toFixed(4)} at epoch ${ckpt.state.bestEpoch}`;
-  o.log?.(`resuming from epoch ${ckpt.state.epoch} (${best})`);
+  // Checkpoints written before the optimiser's state was saved resume with fresh moments.
+  const fresh = ckpt.optimizer ? '' : '; the checkpoint holds no optimiser state, so Adam starts afresh';
+  o.log?.(`resuming from epoch ${ckpt.state.epoch} (${best}${fresh})`);
   return ckpt;
 }

@@ -8,6 +8,7 @@ import type { HeteroCsrGraph } from '../layers/graph-types';
 import { NeighborSampler } from '../layers/neighbor-sampler';
 import { SeededRandom } from '../layers/seeded-random';
 import { writeCheckpoint } from './checkpoint';
+import { restoreOptimizerState, saveOptimizerState } from './optimizer-state';
 import type { Trainable } from './fit-loop';
 import { ITEM_DIM, SAGE_RELATIONS, USER_DIM, type SageInputs } from './sage-graph';
 
@@ -194,10 +195,11 @@ export function sageTrainable(inputs: SageInputs, train: Csr, valid: Csr, o: Sag
       encoder.setWeights(tensors);
       tf.dispose(tensors);
     },
+    restoreOptimizer: (state) => restoreOptimizerState(optimizer, state),
     ...(o.checkpointDir
       ? {
           async checkpoint(state, best) {
-            writeCheckpoint(o.checkpointDir!, { state, current: trainable.snapshot(), best, options: o.runOptions });
+            writeCheckpoint(o.checkpointDir!, { state, current: trainable.snapshot(), best, options: o.runOptions, optimizer: await saveOptimizerState(optimizer) });
           },
         }
       : {}),

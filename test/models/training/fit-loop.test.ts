@@ -64,15 +64,29 @@ describe('fit loop', () => {
     expect(m.w).toBe(2);
   });
 
-  it('writes and reads checkpoints whole', () => {
+  it('writes and reads checkpoints whole, the optimiser\'s state included', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gg-ckpt-'));
     const state = { epoch: 3, bestEpoch: 2, bestMetric: 0.25, evalsWithoutGain: 1, history: [] };
-    writeCheckpoint(dir, { state, current: [Float32Array.of(1, 2), Float32Array.of(3)], best: [Float32Array.of(4, 5), Float32Array.of(6)], options: { lr: 1 } });
+    const optimizer = { names: ['iter', 'w/m', 'w/v'], shapes: [[], [2], [2]], values: [Float32Array.of(7), Float32Array.of(0.5, -0.5), Float32Array.of(0.25, 1)] };
+    writeCheckpoint(dir, { state, current: [Float32Array.of(1, 2), Float32Array.of(3)], best: [Float32Array.of(4, 5), Float32Array.of(6)], options: { lr: 1 }, optimizer });
     const c = readCheckpoint(dir)!;
     expect(c.state).toEqual(state);
     expect(c.current.map((a) => Array.from(a))).toEqual([[1, 2], [3]]);
     expect(c.best!.map((a) => Array.from(a))).toEqual([[4, 5], [6]]);
     expect(c.options).toEqual({ lr: 1 });
+    expect(c.optimizer).toEqual(optimizer);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('reads a checkpoint written without optimiser state (before it was saved) as having none', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gg-ckpt-'));
+    const state = { epoch: 1, bestEpoch: 1, bestMetric: 0.1, evalsWithoutGain: 0, history: [] };
+    writeCheckpoint(dir, { state, current: [Float32Array.of(1)], best: null, options: {}, optimizer: null });
+    // What older code wrote: no `optimizer` key at all.
+    const meta = JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8')) as Record<string, unknown>;
+    delete meta.optimizer;
+    fs.writeFileSync(path.join(dir, 'state.json'), JSON.stringify(meta));
+    expect(readCheckpoint(dir)!.optimizer).toBeNull();
     fs.rmSync(dir, { recursive: true });
   });
 });
