@@ -75,6 +75,7 @@ runCli(async () => {
   const refit = refitOf(args);
   const baselines = args.values.baselines ?? 'all';
   if (!['all', 'fast', 'none'].includes(baselines)) throw new BadInputError(`--baselines must be all, fast or none; got ${JSON.stringify(baselines)}`);
+  const dim = intArg(args, 'dim', 64, 1);
   const common = {
     dataset,
     seed: initSeed,
@@ -84,12 +85,11 @@ runCli(async () => {
     timeBudgetMs: parseDuration(args.values['time-budget'] ?? '0'),
     resume: args.flags.has('resume'),
     // A softmax run has its own checkpoints: it never overwrites (or resumes) a BPR run's.
-    // So does a run with its own initialisation seed.
-    checkpointDir: path.join(PROJECT_ROOT, 'var', 'checkpoints', `${model}-${dataset}${loss.kind === 'bpr' ? '' : `-${loss.kind}`}${initSeed === seed ? '' : `-init${initSeed}`}`),
+    // So does a run with its own initialisation seed or embedding width.
+    checkpointDir: path.join(PROJECT_ROOT, 'var', 'checkpoints', `${model}-${dataset}${loss.kind === 'bpr' ? '' : `-${loss.kind}`}${initSeed === seed ? '' : `-init${initSeed}`}${dim === 64 ? '' : `-d${dim}`}`),
     baselines: baselines === 'none' ? (false as const) : { itemKnn: true, bprMf: baselines === 'all', social: true },
     log: (l: string) => logger.info(l),
   };
-  const dim = intArg(args, 'dim', 64, 1);
   const lr = num(args, 'lr', model === 'sage' ? 0.003 : 0.001);
   const batchSize = intArg(args, 'batch', model === 'sage' ? 512 : 2048, 2);
 
