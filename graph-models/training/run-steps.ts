@@ -35,6 +35,8 @@ export async function fitResumable(
     resume: boolean; checkpointDir: string | null; log?: (line: string) => void; maxEpochs: number; evalEvery: number; patience: number; timeBudgetMs: number;
     /** False for a run without validation (a fixed-length refit): its log then names no best epoch. */
     validated?: boolean;
+    /** A checkpoint written with other options: refused (default), or set aside for a fresh start. */
+    onOtherOptions?: 'refuse' | 'restart';
   } & Pick<FitOptions, 'onEpoch' | 'onStep'>,
   runOptions: Record<string, unknown>,
 ): Promise<FitResult> {
@@ -56,13 +58,18 @@ export async function fitResumable(
  * resuming or nothing saved.
  */
 export async function resumeFromCheckpoint(
-  o: { resume: boolean; checkpointDir: string | null; log?: (line: string) => void; validated?: boolean },
+  o: { resume: boolean; checkpointDir: string | null; log?: (line: string) => void; validated?: boolean; onOtherOptions?: 'refuse' | 'restart' },
   runOptions: Record<string, unknown>,
   trainable: Trainable,
 ): Promise<Checkpoint | null> {
   const ckpt = o.resume && o.checkpointDir ? readCheckpoint(o.checkpointDir) : null;
   if (!ckpt) return null;
   if (JSON.stringify(ckpt.options) !== JSON.stringify(runOptions)) {
+    if (o.onOtherOptions === 'restart') {
+      // The run's next checkpoint overwrites it.
+      o.log?.(`not resuming: the checkpoint in ${o.checkpointDir} was written with ${JSON.stringify(ckpt.options)}, this run is ${JSON.stringify(runOptions)}; starting afresh`);
+      return null;
+    }
     throw new Error(`--resume: the checkpoint in ${o.checkpointDir} was written with ${JSON.stringify(ckpt.options)}, not ${JSON.stringify(runOptions)}`);
   }
   trainable.restore(ckpt.current);

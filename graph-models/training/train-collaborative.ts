@@ -163,7 +163,14 @@ export async function trainCollaborative(
     // A continued refit may take its own (smaller) learning rate: the selected weights sit
     // near a minimum of the train loss, and the added validation pairs move it a little.
     const refitLr = plan.from === 'selected' && plan.lr !== undefined && plan.lr !== o.lr ? plan.lr : undefined;
-    const refitOptions = { ...runOptions, ...(plan.from === 'scratch' ? { refit: epochs } : { refitFromSelected: epochs }), ...(refitLr !== undefined ? { refitLr } : {}) };
+    // A continued refit also records which selected weights it continued: after the
+    // selection loop has run on (a later --resume) and chosen another epoch, its finished
+    // refit is not reused but redone.
+    const refitOptions = {
+      ...runOptions,
+      ...(plan.from === 'scratch' ? { refit: epochs } : { refitFromSelected: epochs, selectedEpoch: result.state.bestEpoch }),
+      ...(refitLr !== undefined ? { refitLr } : {}),
+    };
     const refitDir = o.checkpointDir ? path.join(o.checkpointDir, plan.from === 'scratch' ? 'refit' : 'refit-from-selected') : null;
     const again = lightGcnTrainable(c.trainAll, c.valid, social, { ...trainOptions, ...(refitLr !== undefined ? { lr: refitLr } : {}), checkpointDir: refitDir, runOptions: refitOptions });
     if (plan.from === 'selected') again.trainable.restore(trainable.snapshot());
@@ -171,7 +178,7 @@ export async function trainCollaborative(
     if (epochs > 0) {
       const r = await fitResumable(
         { ...again.trainable, validate: () => 0 },
-        { resume: o.resume, checkpointDir: refitDir, ...(o.log ? { log: o.log } : {}), maxEpochs: epochs, evalEvery: epochs, patience: Infinity, timeBudgetMs: 0, validated: false, ...(o.onStep ? { onStep: o.onStep } : {}) },
+        { resume: o.resume, checkpointDir: refitDir, ...(o.log ? { log: o.log } : {}), maxEpochs: epochs, evalEvery: epochs, patience: Infinity, timeBudgetMs: 0, validated: false, onOtherOptions: 'restart', ...(o.onStep ? { onStep: o.onStep } : {}) },
         refitOptions,
       );
       ms = r.state.history.reduce((t, h) => t + h.ms, 0);

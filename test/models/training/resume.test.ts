@@ -4,7 +4,8 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { csrFromPairs } from '../../../graph-models/evaluation/interactions';
 import { SeededRandom } from '../../../graph-models/layers/seeded-random';
-import { readCheckpoint } from '../../../graph-models/training/checkpoint';
+import { readCheckpoint, writeCheckpoint } from '../../../graph-models/training/checkpoint';
+import type { Trainable } from '../../../graph-models/training/fit-loop';
 import { lightGcnTrainable } from '../../../graph-models/training/lightgcn-trainable';
 import { fitResumable } from '../../../graph-models/training/run-steps';
 import { useCpuBackend } from '../layers/cpu-backend';
@@ -70,6 +71,33 @@ describe('--resume', () => {
     } finally {
       fs.rmSync(straight, { recursive: true, force: true });
       fs.rmSync(split, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a checkpoint written with other options, or, where asked (a refit of other selected weights), starts afresh and says why', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gg-resume-c-'));
+    try {
+      writeCheckpoint(dir, { state: { epoch: 3, bestEpoch: 3, bestMetric: 0, evalsWithoutGain: 0, history: [] }, current: [Float32Array.of(3)], best: null, options: { refitFromSelected: 3, selectedEpoch: 40 }, optimizer: null });
+      let w = -1;
+      let steps = 0;
+      const fake: Trainable = {
+        stepsPerEpoch: 1,
+        examplesPerStep: 1,
+        step: () => (steps++, 0),
+        validate: () => 0,
+        snapshot: () => [Float32Array.of(w)],
+        restore: (ws) => void (w = ws[0]![0]!),
+      };
+      const o = { resume: true, checkpointDir: dir, maxEpochs: 3, evalEvery: 3, patience: Infinity, timeBudgetMs: 0, validated: false };
+      const options = { refitFromSelected: 3, selectedEpoch: 60 };
+      await expect(fitResumable(fake, o, options)).rejects.toThrow(/--resume: the checkpoint in .* was written with \{"refitFromSelected":3,"selectedEpoch":40\}/);
+      const log: string[] = [];
+      const r = await fitResumable(fake, { ...o, log: (l) => log.push(l), onOtherOptions: 'restart' }, options);
+      expect(log).toEqual([expect.stringMatching(/^not resuming: the checkpoint in .* was written with .*"selectedEpoch":40.*starting afresh$/)]);
+      // All three epochs ran, none restored from the checkpoint.
+      expect([r.state.epoch, steps, w]).toEqual([3, 3, -1]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
