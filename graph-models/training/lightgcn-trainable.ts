@@ -3,8 +3,7 @@ import { LightGcn, type LightGcnConfig } from '../encoders/lightgcn';
 import { SeededRandom } from '../layers/seeded-random';
 import type { Csr } from '../evaluation/interactions';
 import { evaluateRanking } from '../evaluation/ranking-metrics';
-import { writeCheckpoint } from './checkpoint';
-import { restoreOptimizerState, saveOptimizerState } from './optimizer-state';
+import { trainableState } from './trainable-state';
 import type { Trainable } from './fit-loop';
 
 /** The training objective (lightgcn.ts' file comment): BPR with one negative per pair, or a sampled softmax. */
@@ -65,22 +64,7 @@ export function lightGcnTrainable(
       const r = evaluateRanking({ train, test: valid, scorer: (u, out) => model.scoreUsers(u, out), ks: [o.validK] });
       return r.recall[o.validK]!;
     },
-    snapshot() {
-      return model.getWeights().map((w) => (w.dataSync() as Float32Array).slice());
-    },
-    restore(weights) {
-      const tensors = weights.map((w, i) => tf.tensor(w, model.getWeights()[i]!.shape));
-      model.setWeights(tensors);
-      tf.dispose(tensors);
-    },
-    restoreOptimizer: (state) => restoreOptimizerState(optimizer, state),
-    ...(o.checkpointDir
-      ? {
-          async checkpoint(state, best) {
-            writeCheckpoint(o.checkpointDir!, { state, current: trainable.snapshot(), best, options: o.runOptions, optimizer: await saveOptimizerState(optimizer) });
-          },
-        }
-      : {}),
+    ...trainableState(model, optimizer, o),
   };
   rng = new SeededRandom(o.seed);
   return {

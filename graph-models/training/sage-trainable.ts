@@ -7,8 +7,7 @@ import { evaluateRanking } from '../evaluation/ranking-metrics';
 import type { HeteroCsrGraph } from '../layers/graph-types';
 import { NeighborSampler } from '../layers/neighbor-sampler';
 import { SeededRandom } from '../layers/seeded-random';
-import { writeCheckpoint } from './checkpoint';
-import { restoreOptimizerState, saveOptimizerState } from './optimizer-state';
+import { trainableState } from './trainable-state';
 import type { Trainable } from './fit-loop';
 import { ITEM_DIM, SAGE_RELATIONS, USER_DIM, type SageInputs } from './sage-graph';
 
@@ -186,23 +185,7 @@ export function sageTrainable(inputs: SageInputs, train: Csr, valid: Csr, o: Sag
       const scorer = dotProductScorer(embedAll('user'), embedAll('item'), o.outDim);
       return evaluateRanking({ train, test: valid, scorer, ks: [o.validK] }).recall[o.validK]!;
     },
-    snapshot() {
-      return encoder.getWeights().map((w) => (w.dataSync() as Float32Array).slice());
-    },
-    restore(weights) {
-      const shapes = encoder.getWeights().map((w) => w.shape);
-      const tensors = weights.map((w, i) => tf.tensor(w, shapes[i]));
-      encoder.setWeights(tensors);
-      tf.dispose(tensors);
-    },
-    restoreOptimizer: (state) => restoreOptimizerState(optimizer, state),
-    ...(o.checkpointDir
-      ? {
-          async checkpoint(state, best) {
-            writeCheckpoint(o.checkpointDir!, { state, current: trainable.snapshot(), best, options: o.runOptions, optimizer: await saveOptimizerState(optimizer) });
-          },
-        }
-      : {}),
+    ...trainableState(encoder, optimizer, o),
   };
   return {
     trainable,
