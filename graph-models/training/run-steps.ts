@@ -53,9 +53,9 @@ export async function fitResumable(
 }
 
 /**
- * `--resume`: reads the run's checkpoint, refuses one written with other options, and
- * restores its current weights and its optimiser's state into the model. Null when not
- * resuming or nothing saved.
+ * `--resume`: reads the run's checkpoint, refuses one written with other options (or, with
+ * `onOtherOptions: 'restart'`, ignores it), and restores its current weights and its
+ * optimiser's state into the model. Null when not resuming, nothing saved or ignored.
  */
 export async function resumeFromCheckpoint(
   o: { resume: boolean; checkpointDir: string | null; log?: (line: string) => void; validated?: boolean; onOtherOptions?: 'refuse' | 'restart' },
