@@ -24,11 +24,12 @@
 import * as tf from '@tensorflow/tfjs';
 
 type KernelConfig = Parameters<typeof tf.registerKernel>[0];
-type KernelFunc = KernelConfig['kernelFunc'];
+/** A kernel function as `tf.registerKernel` takes it (also gather-segment-sum.ts'). */
+export type KernelFunc = KernelConfig['kernelFunc'];
 type Values = Float32Array | Int32Array | Uint8Array;
 
 /** The two backend methods the kernels use (MathBackendCPU has both; the base type lacks the second). */
-interface CpuBackend {
+export interface CpuBackend {
   readSync(dataId: tf.DataId): tf.BackendValues;
   makeTensorInfo(shape: number[], dtype: tf.DataType, values: Values): tf.TensorInfo;
 }

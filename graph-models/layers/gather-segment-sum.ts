@@ -23,13 +23,11 @@
  * (`dx[s] = Σ_{e: src(e) = s} dy[dst(e)]`), so it runs the same fused kernel.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { CpuBackend, KernelFunc } from './cpu-kernels';
 import { aggregateSum, message } from './message-passing';
 
 /** The kernel's name in TF.js's registry (ours; TF.js's `SparseSegmentSum` has no segment count). */
 export const GATHER_SEGMENT_SUM = 'GiftgraphGatherSegmentSum';
-
-type KernelConfig = Parameters<typeof tf.registerKernel>[0];
-type KernelFunc = KernelConfig['kernelFunc'];
 
 /** Edges of one direction, sorted by receiver: `src: [E]` sender rows, `dst: [E]` non-decreasing receiver rows. */
 export interface SortedEdges {
@@ -135,12 +133,6 @@ const nativeKernel: KernelFunc = ({ inputs, backend, attrs }) => {
     numSegments.dispose();
   }
 };
-
-/** The two backend methods the CPU kernel uses (MathBackendCPU has both). */
-interface CpuBackend {
-  readSync(dataId: tf.DataId): tf.BackendValues;
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array | Int32Array): tf.TensorInfo;
-}
 
 const cpuKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, indices, segmentIds } = inputs as { x: tf.TensorInfo; indices: tf.TensorInfo; segmentIds: tf.TensorInfo };
