@@ -42,7 +42,7 @@ export async function userStates(graph: GraphClient, ds: string, ids: readonly s
   const out = new Map<string, UserState>();
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await graph.query(
-      `UNWIND $ids AS id MATCH (u:User {dataset: $ds, id: id}) USING INDEX u:User(dataset, id)
+      `UNWIND $ids AS id MATCH (u:User {dataset: $ds, id: id}) USING INDEX SEEK u:User(dataset, id)
        RETURN id,
          COLLECT { MATCH (u)-[:PURCHASED]->(i:Item) RETURN i.id } + COLLECT { MATCH (u)<-[:TO]-(:Gift)-[:OF_ITEM]->(i:Item) RETURN i.id } AS owned,
          COLLECT { MATCH (u)-[:WISHLISTED]->(i:Item) RETURN i.id } AS wished,

@@ -178,7 +178,7 @@ export async function undoMutation(graph: GraphClient, ds: string, name: Mutatio
   const unlink = (type: string) =>
     write(
       `UNWIND $pairs AS p
-       MATCH (u:User {dataset: $ds, id: p.user}) USING INDEX u:User(dataset, id)
+       MATCH (u:User {dataset: $ds, id: p.user}) USING INDEX SEEK u:User(dataset, id)
        MATCH (u)-[r:${type}]->(i:Item {id: p.item}) WHERE i.dataset = $ds
        DELETE r
        RETURN count(r) AS removed`,
@@ -190,7 +190,7 @@ export async function undoMutation(graph: GraphClient, ds: string, name: Mutatio
       // empty, and the purchases their fills made deleted.
       return write(
         `UNWIND $ids AS gid
-         MATCH (g:GroupBuy {dataset: $ds, id: gid}) USING INDEX g:GroupBuy(dataset, id)
+         MATCH (g:GroupBuy {dataset: $ds, id: gid}) USING INDEX SEEK g:GroupBuy(dataset, id)
          CALL (g) {
            OPTIONAL MATCH (:User)-[j:JOINED]->(g)
            DELETE j
@@ -245,7 +245,7 @@ export async function undoEmbeddingWrites(graph: GraphClient, ds: string, writte
     const rows = await graph.write((tx) =>
       tx.run(
         `UNWIND $ids AS id
-         MATCH (n:${label} {dataset: $ds, id: id}) USING INDEX n:${label}(dataset, id)
+         MATCH (n:${label} {dataset: $ds, id: id}) USING INDEX SEEK n:${label}(dataset, id)
          WHERE n.embedding IS NOT NULL
          SET n.embedding = [x IN n.embedding | -x], n.embeddingDone = CASE WHEN n.embeddingDone IS NULL THEN null ELSE n.embeddingDone - 1 END
          RETURN count(n) AS changed`,

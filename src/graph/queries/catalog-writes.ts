@@ -7,17 +7,17 @@ import { defineQuery } from './query';
  */
 export const CATALOG_FACTS = defineQuery(
   'catalogFacts',
-  `MATCH (p:Publisher {dataset: $ds, id: $publisher}) USING INDEX p:Publisher(dataset, id)
+  `MATCH (p:Publisher {dataset: $ds, id: $publisher}) USING INDEX SEEK p:Publisher(dataset, id)
    SET p.lastFeedAt = $now
    WITH p
    CALL (p) {
      UNWIND $games AS gid
-     OPTIONAL MATCH (g:Game {dataset: $ds, id: gid}) USING INDEX g:Game(dataset, id)
+     OPTIONAL MATCH (g:Game {dataset: $ds, id: gid}) USING INDEX SEEK g:Game(dataset, id)
      RETURN collect(CASE WHEN g IS NULL THEN gid END) AS missingGames
    }
    CALL (p) {
      UNWIND $ids AS iid
-     OPTIONAL MATCH (i:Item {dataset: $ds, id: iid}) USING INDEX i:Item(dataset, id)
+     OPTIONAL MATCH (i:Item {dataset: $ds, id: iid}) USING INDEX SEEK i:Item(dataset, id)
      RETURN collect(CASE WHEN i IS NOT NULL THEN {id: iid, publisherId: i.publisherId} END) AS existing
    }
    RETURN p.firstParty AS firstParty, missingGames, existing`,
@@ -26,7 +26,7 @@ export const CATALOG_FACTS = defineQuery(
 
 export const UPSERT_ITEMS = defineQuery(
   'upsertItems',
-  `MATCH (p:Publisher {dataset: $ds, id: $publisher}) USING INDEX p:Publisher(dataset, id)
+  `MATCH (p:Publisher {dataset: $ds, id: $publisher}) USING INDEX SEEK p:Publisher(dataset, id)
    UNWIND $items AS it
    MERGE (i:Item {dataset: $ds, id: it.id})
    ON CREATE SET i.createdAt = $now
@@ -39,7 +39,7 @@ export const UPSERT_ITEMS = defineQuery(
    }
    CALL (i, it) {
      WITH i, it WHERE it.gameId IS NOT NULL
-     MATCH (g:Game {dataset: $ds, id: it.gameId}) USING INDEX g:Game(dataset, id)
+     MATCH (g:Game {dataset: $ds, id: it.gameId}) USING INDEX SEEK g:Game(dataset, id)
      MERGE (i)-[:FOR_GAME]->(g)
    }
    RETURN count(i) AS upserted`,

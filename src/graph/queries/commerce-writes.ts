@@ -15,7 +15,7 @@ import { defineQuery } from './query';
  * another and each sees what the previous one committed.
  */
 export const lockActingUser = (v: string, param: string) =>
-  `MATCH (${v}:User {dataset: $ds, id: $${param}}) USING INDEX ${v}:User(dataset, id)
+  `MATCH (${v}:User {dataset: $ds, id: $${param}}) USING INDEX SEEK ${v}:User(dataset, id)
    SET ${v}.lastActiveAt = $now
    WITH ${v}`;
 
@@ -35,11 +35,11 @@ const ITEM_FACTS = `i IS NOT NULL AS itemExists, i.forSale AS forSale, i.availab
 export const GIFT_FACTS = defineQuery(
   'giftFacts',
   `${lockActingUser('s', 'sender')}
-   OPTIONAL MATCH (r:User {dataset: $ds, id: $recipient}) USING INDEX r:User(dataset, id)
+   OPTIONAL MATCH (r:User {dataset: $ds, id: $recipient}) USING INDEX SEEK r:User(dataset, id)
    // Lock the recipient too: two friends gifting them the same item at once are serialised.
    FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END | SET r.lastGiftedAt = $now)
    WITH s, r
-   OPTIONAL MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX i:Item(dataset, id)
+   OPTIONAL MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX SEEK i:Item(dataset, id)
    OPTIONAL MATCH (s)-[f:FRIEND]-(r)
    RETURN r IS NOT NULL AS recipientExists, f IS NOT NULL AS friends, coalesce(f.blocked, false) AS blocked, ${ITEM_FACTS},
      CASE WHEN r IS NULL OR i IS NULL THEN false ELSE EXISTS { (r)-[:PURCHASED]->(i) } OR EXISTS { (r)<-[:TO]-(:Gift)-[:OF_ITEM]->(i) } END AS recipientOwns`,
@@ -48,9 +48,9 @@ export const GIFT_FACTS = defineQuery(
 
 export const CREATE_GIFT = defineQuery(
   'createGift',
-  `MATCH (s:User {dataset: $ds, id: $sender}) USING INDEX s:User(dataset, id)
-   MATCH (r:User {dataset: $ds, id: $recipient}) USING INDEX r:User(dataset, id)
-   MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX i:Item(dataset, id)
+  `MATCH (s:User {dataset: $ds, id: $sender}) USING INDEX SEEK s:User(dataset, id)
+   MATCH (r:User {dataset: $ds, id: $recipient}) USING INDEX SEEK r:User(dataset, id)
+   MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX SEEK i:Item(dataset, id)
    CREATE (g:Gift {dataset: $ds, id: $id, senderId: $sender, at: $now, deliverAt: $deliverAt, occasion: $occasion, message: $message, idempotencyKey: $key, pricePaid: $price})
    CREATE (s)-[:SENT {at: $now}]->(g), (g)-[:TO]->(r), (g)-[:OF_ITEM]->(i)
    RETURN g.id AS id`,
@@ -60,7 +60,7 @@ export const CREATE_GIFT = defineQuery(
 export const PURCHASE_FACTS = defineQuery(
   'purchaseFacts',
   `${lockActingUser('u', 'user')}
-   OPTIONAL MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX i:Item(dataset, id)
+   OPTIONAL MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX SEEK i:Item(dataset, id)
    RETURN ${ITEM_FACTS},
      CASE WHEN i IS NULL THEN false ELSE EXISTS { (u)-[:PURCHASED]->(i) } OR EXISTS { (u)<-[:TO]-(g:Gift)-[:OF_ITEM]->(i) WHERE coalesce(g.deliverAt, g.at) <= $now } END AS owns,
      CASE WHEN i IS NULL THEN false ELSE EXISTS { (u)-[:WISHLISTED]->(i) } END AS wished`,
@@ -69,8 +69,8 @@ export const PURCHASE_FACTS = defineQuery(
 
 export const CREATE_PURCHASE = defineQuery(
   'createPurchase',
-  `MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
-   MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX i:Item(dataset, id)
+  `MATCH (u:User {dataset: $ds, id: $user}) USING INDEX SEEK u:User(dataset, id)
+   MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX SEEK i:Item(dataset, id)
    CREATE (u)-[p:PURCHASED {id: $id, at: $now, surface: $surface, pricePaid: $price, discount: 0, recId: $recId}]->(i)
    ${markEmbeddingDue('u')}
    WITH u, i, p
@@ -82,8 +82,8 @@ export const CREATE_PURCHASE = defineQuery(
 
 export const ADD_WISHLIST = defineQuery(
   'addWishlist',
-  `MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
-   MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX i:Item(dataset, id)
+  `MATCH (u:User {dataset: $ds, id: $user}) USING INDEX SEEK u:User(dataset, id)
+   MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX SEEK i:Item(dataset, id)
    MERGE (u)-[w:WISHLISTED]->(i) ON CREATE SET w.at = $now
    ${markEmbeddingDue('u')}`,
   { ds: 'demo', user: 'u1', item: 'i1', now: 0 },
@@ -92,7 +92,7 @@ export const ADD_WISHLIST = defineQuery(
 export const REMOVE_WISHLIST = defineQuery(
   'removeWishlist',
   `${lockActingUser('u', 'user')}
-   OPTIONAL MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX i:Item(dataset, id)
+   OPTIONAL MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX SEEK i:Item(dataset, id)
    OPTIONAL MATCH (u)-[w:WISHLISTED]->(i)
    WITH u, i, w, w IS NOT NULL AS removed
    DELETE w
@@ -104,7 +104,7 @@ export const REMOVE_WISHLIST = defineQuery(
 export const DISMISS = defineQuery(
   'dismissItem',
   `${lockActingUser('u', 'user')}
-   OPTIONAL MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX i:Item(dataset, id)
+   OPTIONAL MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX SEEK i:Item(dataset, id)
    CALL (u, i) {
      WITH u, i WHERE i IS NOT NULL
      MERGE (u)-[d:DISMISSED]->(i) ON CREATE SET d.at = $now, d.recId = $recId
@@ -117,7 +117,7 @@ export const DISMISS = defineQuery(
 export const FRIEND_FACTS = defineQuery(
   'friendFacts',
   `${lockActingUser('u', 'user')}
-   OPTIONAL MATCH (v:User {dataset: $ds, id: $friend}) USING INDEX v:User(dataset, id)
+   OPTIONAL MATCH (v:User {dataset: $ds, id: $friend}) USING INDEX SEEK v:User(dataset, id)
    SET v.lastActiveAt = $now
    WITH u, v
    OPTIONAL MATCH (u)-[f:FRIEND]-(v)
@@ -127,8 +127,8 @@ export const FRIEND_FACTS = defineQuery(
 
 export const ADD_FRIEND = defineQuery(
   'addFriend',
-  `MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
-   MATCH (v:User {dataset: $ds, id: $friend}) USING INDEX v:User(dataset, id)
+  `MATCH (u:User {dataset: $ds, id: $user}) USING INDEX SEEK u:User(dataset, id)
+   MATCH (v:User {dataset: $ds, id: $friend}) USING INDEX SEEK v:User(dataset, id)
    CREATE (u)-[:FRIEND {since: $now, blocked: false}]->(v)
    ${markEmbeddingDue('u', 'v')}`,
   { ds: 'demo', user: 'u1', friend: 'u2', now: 0 },
@@ -136,8 +136,8 @@ export const ADD_FRIEND = defineQuery(
 
 export const REMOVE_FRIEND = defineQuery(
   'removeFriend',
-  `MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
-   MATCH (v:User {dataset: $ds, id: $friend}) USING INDEX v:User(dataset, id)
+  `MATCH (u:User {dataset: $ds, id: $user}) USING INDEX SEEK u:User(dataset, id)
+   MATCH (v:User {dataset: $ds, id: $friend}) USING INDEX SEEK v:User(dataset, id)
    MATCH (u)-[f:FRIEND]-(v)
    DELETE f
    ${markEmbeddingDue('u', 'v')}

@@ -20,7 +20,7 @@ const writeQuery = (label: EmbeddedLabel): QueryDef =>
   defineQuery(
     `writeEmbeddings${label}`,
     `UNWIND $rows AS r
-     MATCH (n:${label} {dataset: $ds, id: r.id}) USING INDEX n:${label}(dataset, id)
+     MATCH (n:${label} {dataset: $ds, id: r.id}) USING INDEX SEEK n:${label}(dataset, id)
      WITH n, r WHERE coalesce(n.embeddingSeq, -1) <= $seq
      SET n.embedding = r.e, n.embeddingVersion = $version, n.embeddingSeq = $seq,
          n.embeddingDone = CASE WHEN r.due IS NOT NULL AND coalesce(n.embeddingDone, 0) < r.due THEN r.due ELSE n.embeddingDone END

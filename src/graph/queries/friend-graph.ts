@@ -28,15 +28,13 @@ export interface FriendGraph {
  * store whose statistics are stale or near empty (a fresh test server, a new dataset),
  * the planner prefers the per-label `dataset` index and filters on id: one seek per id
  * that reads the whole dataset, quadratic on 100k users. The hint costs nothing when
- * the planner would have chosen the index anyway.
+ * the planner would have chosen the index anyway. It is `INDEX SEEK`, as in every
+ * statement under src/graph/queries: the plain `INDEX` hint still lets the planner scan
+ * the whole index (every dataset's users) and filter, which it did in one CI run for
+ * friendGraphEdges after other tests had filled and emptied datasets.
  */
 
-/**
- * Keyset page of a dataset's user ids: equality on dataset + range on id, one index seek.
- * `INDEX SEEK`, not just `INDEX`: with the plain hint the planner sometimes chose a scan of
- * the whole (dataset, id) index (every dataset's users) when statistics favoured it (seen
- * once in CI, after other tests had filled and emptied datasets).
- */
+/** Keyset page of a dataset's user ids: equality on dataset + range on id, one index seek. */
 export const FRIEND_GRAPH_USERS = defineQuery(
   'friendGraphUsers',
   `MATCH (u:User) USING INDEX SEEK u:User(dataset, id)
@@ -55,7 +53,7 @@ export const FRIEND_GRAPH_USERS = defineQuery(
 export const FRIEND_GRAPH_EDGES = defineQuery(
   'friendGraphEdges',
   `UNWIND $ids AS id
-   MATCH (u:User {dataset: $ds, id: id})-[f:FRIEND]->(v:User) USING INDEX u:User(dataset, id)
+   MATCH (u:User {dataset: $ds, id: id})-[f:FRIEND]->(v:User) USING INDEX SEEK u:User(dataset, id)
    WHERE NOT coalesce(f.blocked, false)
    RETURN u.id AS a, v.id AS b, v.dataset AS vds`,
   { ds: 'demo', ids: ['u1'] },
@@ -65,7 +63,7 @@ export const FRIEND_GRAPH_EDGES = defineQuery(
 export const FRIEND_GRAPH_WEIGHTED_EDGES = defineQuery(
   'friendGraphWeightedEdges',
   `UNWIND $ids AS id
-   MATCH (u:User {dataset: $ds, id: id})-[f:FRIEND]->(v:User) USING INDEX u:User(dataset, id)
+   MATCH (u:User {dataset: $ds, id: id})-[f:FRIEND]->(v:User) USING INDEX SEEK u:User(dataset, id)
    WHERE NOT coalesce(f.blocked, false)
    RETURN u.id AS a, v.id AS b, v.dataset AS vds, COUNT { (u)-[:INTERACTED]-(v) } AS days`,
   { ds: 'demo', ids: ['u1'] },

@@ -41,7 +41,7 @@ export const DATASET_OCCASIONS = defineQuery(
  */
 export const GIFT_SIGNALS = defineQuery(
   'giftSignals',
-  `MATCH (u:User {dataset: $ds, id: $id}) USING INDEX u:User(dataset, id)
+  `MATCH (u:User {dataset: $ds, id: $id}) USING INDEX SEEK u:User(dataset, id)
    CALL (u) {
      OPTIONAL MATCH (o:Occasion {dataset: $ds})
      RETURN collect({id: o.id, month: o.month, day: o.day}) AS occasions

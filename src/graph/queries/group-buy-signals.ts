@@ -97,7 +97,7 @@ const CLOSED_BEFORE = `o <> g AND o.closedAt <= t0 AND o.status IN ['FILLED', 'E
 export const GROUP_BUY_FACTS = defineQuery(
   'groupBuyFacts',
   `UNWIND $ids AS gid
-   MATCH (g:GroupBuy {dataset: $ds, id: gid}) USING INDEX g:GroupBuy(dataset, id)
+   MATCH (g:GroupBuy {dataset: $ds, id: gid}) USING INDEX SEEK g:GroupBuy(dataset, id)
    MATCH (ini:User)-[:INITIATED]->(g)-[:FOR_ITEM]->(i:Item)
    WITH g, ini, i, g.createdAt AS t0
    RETURN g.id AS id, g.status AS status, g.createdAt AS createdAt, g.deadline AS deadline, g.closedAt AS closedAt,
@@ -121,7 +121,7 @@ export const GROUP_BUY_FACTS = defineQuery(
  */
 export const GROUP_BUY_CANDIDATES = defineQuery(
   'groupBuyCandidates',
-  `MATCH (g:GroupBuy {dataset: $ds, id: $id}) USING INDEX g:GroupBuy(dataset, id)
+  `MATCH (g:GroupBuy {dataset: $ds, id: $id}) USING INDEX SEEK g:GroupBuy(dataset, id)
    MATCH (ini:User)-[:INITIATED]->(g)-[:FOR_ITEM]->(i:Item)
    WITH g, ini, i, g.createdAt AS t0
    MATCH (ini)-[f:FRIEND]-(u:User)

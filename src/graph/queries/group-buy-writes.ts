@@ -12,7 +12,7 @@ import { defineQuery } from './query';
 /** Per invitee id in $invitees: exists, friend of u, blocked. `scope`: the variables the subquery imports. */
 const inviteeFacts = (scope: string) => `CALL (${scope}) {
      UNWIND $invitees AS vid
-     OPTIONAL MATCH (v:User {dataset: $ds, id: vid}) USING INDEX v:User(dataset, id)
+     OPTIONAL MATCH (v:User {dataset: $ds, id: vid}) USING INDEX SEEK v:User(dataset, id)
      OPTIONAL MATCH (u)-[f:FRIEND]-(v)
      RETURN collect({id: vid, exists: v IS NOT NULL, friends: f IS NOT NULL, blocked: coalesce(f.blocked, false)}) AS invitees
    }`;
@@ -20,7 +20,7 @@ const inviteeFacts = (scope: string) => `CALL (${scope}) {
 export const CREATE_GROUP_BUY_FACTS = defineQuery(
   'createGroupBuyFacts',
   `${lockActingUser('u', 'user')}
-   OPTIONAL MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX i:Item(dataset, id)
+   OPTIONAL MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX SEEK i:Item(dataset, id)
    ${inviteeFacts('u')}
    RETURN i IS NOT NULL AS itemExists, i.forSale AS forSale, i.availableUntil AS availableUntil, i.dropAt AS dropAt,
      i.consumable AS consumable, i.price AS price,
@@ -30,14 +30,14 @@ export const CREATE_GROUP_BUY_FACTS = defineQuery(
 
 export const CREATE_GROUP_BUY = defineQuery(
   'createGroupBuy',
-  `MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
-   MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX i:Item(dataset, id)
+  `MATCH (u:User {dataset: $ds, id: $user}) USING INDEX SEEK u:User(dataset, id)
+   MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX SEEK i:Item(dataset, id)
    CREATE (g:GroupBuy {dataset: $ds, id: $id, groupPrice: $groupPrice, targetSize: $targetSize, createdAt: $now, deadline: $deadline, status: 'OPEN', version: 0})
    CREATE (u)-[:INITIATED {at: $now}]->(g), (g)-[:FOR_ITEM]->(i), (u)-[:JOINED {at: $now}]->(g)
    WITH g, u
    CALL (g, u) {
      UNWIND $invitees AS vid
-     MATCH (v:User {dataset: $ds, id: vid}) USING INDEX v:User(dataset, id)
+     MATCH (v:User {dataset: $ds, id: vid}) USING INDEX SEEK v:User(dataset, id)
      CREATE (g)-[:INVITED {at: $now, inviterId: u.id}]->(v)
      RETURN count(*) AS invited
    }
@@ -46,12 +46,12 @@ export const CREATE_GROUP_BUY = defineQuery(
 );
 
 /** What every group-buy mutation decides on, after `lock` (a `SET g.version …` or nothing); no row when the group buy does not exist. */
-const groupBuyFacts = (lock: string) => `MATCH (g:GroupBuy {dataset: $ds, id: $gb}) USING INDEX g:GroupBuy(dataset, id)
+const groupBuyFacts = (lock: string) => `MATCH (g:GroupBuy {dataset: $ds, id: $gb}) USING INDEX SEEK g:GroupBuy(dataset, id)
    ${lock}
    WITH g
    OPTIONAL MATCH (g)-[:FOR_ITEM]->(i:Item)
    OPTIONAL MATCH (init:User)-[:INITIATED]->(g)
-   OPTIONAL MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
+   OPTIONAL MATCH (u:User {dataset: $ds, id: $user}) USING INDEX SEEK u:User(dataset, id)
    ${inviteeFacts('u, g')}
    RETURN g.status AS status, g.targetSize AS targetSize, g.deadline AS deadline, g.groupPrice AS groupPrice,
      i.id AS itemId, i.consumable AS consumable, init.id AS initiatorId, u IS NOT NULL AS userExists,
@@ -75,10 +75,10 @@ export const GROUP_BUY_FACTS = defineQuery('groupBuyFacts', groupBuyFacts('SET g
  */
 export const JOIN_GROUP_BUY = defineQuery(
   'joinGroupBuy',
-  `MATCH (g:GroupBuy {dataset: $ds, id: $gb}) USING INDEX g:GroupBuy(dataset, id)
+  `MATCH (g:GroupBuy {dataset: $ds, id: $gb}) USING INDEX SEEK g:GroupBuy(dataset, id)
    SET g.version = coalesce(g.version, 0) + 1
    WITH g
-   MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
+   MATCH (u:User {dataset: $ds, id: $user}) USING INDEX SEEK u:User(dataset, id)
    MATCH (g)-[:FOR_ITEM]->(i:Item)
    WITH g, u, i, COUNT { (g)<-[:JOINED]-(:User) } AS n
    WHERE g.status = 'OPEN' AND (g.deadline IS NULL OR g.deadline > $now) AND n < g.targetSize
@@ -102,8 +102,8 @@ export const JOIN_GROUP_BUY = defineQuery(
 
 export const LEAVE_GROUP_BUY = defineQuery(
   'leaveGroupBuy',
-  `MATCH (g:GroupBuy {dataset: $ds, id: $gb}) USING INDEX g:GroupBuy(dataset, id)
-   MATCH (u:User {dataset: $ds, id: $user}) USING INDEX u:User(dataset, id)
+  `MATCH (g:GroupBuy {dataset: $ds, id: $gb}) USING INDEX SEEK g:GroupBuy(dataset, id)
+   MATCH (u:User {dataset: $ds, id: $user}) USING INDEX SEEK u:User(dataset, id)
    MATCH (u)-[j:JOINED]->(g)
    DELETE j`,
   { ds: 'demo', gb: 'gb1', user: 'u1' },
@@ -111,16 +111,16 @@ export const LEAVE_GROUP_BUY = defineQuery(
 
 export const CANCEL_GROUP_BUY = defineQuery(
   'cancelGroupBuy',
-  `MATCH (g:GroupBuy {dataset: $ds, id: $gb}) USING INDEX g:GroupBuy(dataset, id)
+  `MATCH (g:GroupBuy {dataset: $ds, id: $gb}) USING INDEX SEEK g:GroupBuy(dataset, id)
    SET g.status = 'CANCELLED', g.closedAt = $now`,
   { ds: 'demo', gb: 'gb1', now: 0 },
 );
 
 export const INVITE_TO_GROUP_BUY = defineQuery(
   'inviteToGroupBuy',
-  `MATCH (g:GroupBuy {dataset: $ds, id: $gb}) USING INDEX g:GroupBuy(dataset, id)
+  `MATCH (g:GroupBuy {dataset: $ds, id: $gb}) USING INDEX SEEK g:GroupBuy(dataset, id)
    UNWIND $invitees AS vid
-   MATCH (v:User {dataset: $ds, id: vid}) USING INDEX v:User(dataset, id)
+   MATCH (v:User {dataset: $ds, id: vid}) USING INDEX SEEK v:User(dataset, id)
    MERGE (g)-[r:INVITED]->(v) ON CREATE SET r.at = $now, r.inviterId = $user
    RETURN count(r) AS invited`,
   { ds: 'demo', gb: 'gb1', user: 'u1', now: 0, invitees: ['u2'] },
@@ -130,7 +130,7 @@ export const INVITE_TO_GROUP_BUY = defineQuery(
 export const GROUP_BUY_VIEW = defineQuery(
   'groupBuyView',
   `UNWIND $ids AS gid
-   MATCH (g:GroupBuy {dataset: $ds, id: gid}) USING INDEX g:GroupBuy(dataset, id)
+   MATCH (g:GroupBuy {dataset: $ds, id: gid}) USING INDEX SEEK g:GroupBuy(dataset, id)
    OPTIONAL MATCH (g)-[:FOR_ITEM]->(i:Item)
    OPTIONAL MATCH (init:User)-[:INITIATED]->(g)
    RETURN g.id AS id, g.status AS status, g.targetSize AS targetSize, g.groupPrice AS groupPrice, g.createdAt AS createdAt,

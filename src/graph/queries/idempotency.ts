@@ -9,7 +9,7 @@ import { defineQuery } from './query';
  */
 export const FIND_IDEMPOTENCY_RECORD = defineQuery(
   'findIdempotencyRecord',
-  `MATCH (r:IdempotencyRecord {dataset: $ds, userId: $userId, key: $key}) USING INDEX r:IdempotencyRecord(dataset, userId, key)
+  `MATCH (r:IdempotencyRecord {dataset: $ds, userId: $userId, key: $key}) USING INDEX SEEK r:IdempotencyRecord(dataset, userId, key)
    RETURN r.operation AS operation, r.payloadHash AS payloadHash, r.result AS result`,
   { ds: 'demo', userId: 'u1', key: 'k' },
 );
@@ -22,7 +22,7 @@ export const CREATE_IDEMPOTENCY_RECORD = defineQuery(
 
 export const COMPLETE_IDEMPOTENCY_RECORD = defineQuery(
   'completeIdempotencyRecord',
-  `MATCH (r:IdempotencyRecord {dataset: $ds, userId: $userId, key: $key}) USING INDEX r:IdempotencyRecord(dataset, userId, key)
+  `MATCH (r:IdempotencyRecord {dataset: $ds, userId: $userId, key: $key}) USING INDEX SEEK r:IdempotencyRecord(dataset, userId, key)
    SET r.result = $result`,
   { ds: 'demo', userId: 'u1', key: 'k', result: '{}' },
 );

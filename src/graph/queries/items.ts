@@ -8,7 +8,7 @@ const ITEM_FIELDS = `i.id AS id, i.name AS name, i.catalog AS catalog, i.type AS
 
 export const ITEMS_BY_IDS = defineQuery(
   'itemsByIds',
-  `UNWIND $ids AS id MATCH (i:Item {dataset: $ds, id: id}) USING INDEX i:Item(dataset, id) RETURN ${ITEM_FIELDS}`,
+  `UNWIND $ids AS id MATCH (i:Item {dataset: $ds, id: id}) USING INDEX SEEK i:Item(dataset, id) RETURN ${ITEM_FIELDS}`,
   { ds: 'demo', ids: ['i1'] },
 );
 
@@ -21,7 +21,7 @@ export const USER_ITEM_REL_TYPES = ['PURCHASED', 'WISHLISTED'] as const;
 export type UserItemRel = (typeof USER_ITEM_REL_TYPES)[number];
 
 const userItemPagesCypher = (rel: UserItemRel) => `UNWIND $keys AS k
-   MATCH (u:User {dataset: $ds, id: k.userId}) USING INDEX u:User(dataset, id)
+   MATCH (u:User {dataset: $ds, id: k.userId}) USING INDEX SEEK u:User(dataset, id)
    CALL (u, k) {
      MATCH (u)-[r:${rel}]->(i:Item)
      WITH i, r ORDER BY coalesce(r.at, 0) DESC, i.id

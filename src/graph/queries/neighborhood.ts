@@ -25,7 +25,7 @@ export const NEIGHBORHOOD_START: Record<StartKind, QueryDef> = Object.fromEntrie
     k,
     defineQuery(
       `neighborhoodStart${START_LABELS[k]}`,
-      `MATCH (s:${START_LABELS[k]} {dataset: $ds, id: $id}) USING INDEX s:${START_LABELS[k]}(dataset, id) RETURN elementId(s) AS eid, labels(s)[0] AS label, s.id AS id, coalesce(s.name, s.id) AS name`,
+      `MATCH (s:${START_LABELS[k]} {dataset: $ds, id: $id}) USING INDEX SEEK s:${START_LABELS[k]}(dataset, id) RETURN elementId(s) AS eid, labels(s)[0] AS label, s.id AS id, coalesce(s.name, s.id) AS name`,
       { ds: 'demo', id: 'x' },
     ),
   ]),

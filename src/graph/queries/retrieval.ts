@@ -21,7 +21,7 @@ const CONTEXT_COLUMNS = `u.embedding AS embedding, u.embeddingVersion AS embeddi
 /** What retrieval needs to know about the user: their embedding and what to filter out. */
 export const USER_RETRIEVAL_CONTEXT = defineQuery(
   'userRetrievalContext',
-  `MATCH (u:User {dataset: $ds, id: $id}) USING INDEX u:User(dataset, id)
+  `MATCH (u:User {dataset: $ds, id: $id}) USING INDEX SEEK u:User(dataset, id)
    RETURN ${CONTEXT_COLUMNS}`,
   { ds: 'demo', id: 'u1', now: 0 },
 );
@@ -32,7 +32,7 @@ export const USER_RETRIEVAL_CONTEXT = defineQuery(
  */
 export const USER_RETRIEVAL_CONTEXTS = defineQuery(
   'userRetrievalContexts',
-  `UNWIND $ids AS id MATCH (u:User {dataset: $ds, id: id}) USING INDEX u:User(dataset, id)
+  `UNWIND $ids AS id MATCH (u:User {dataset: $ds, id: id}) USING INDEX SEEK u:User(dataset, id)
    RETURN u.id AS id, coalesce(u.shareActivity, true) AS shares, ${CONTEXT_COLUMNS}`,
   { ds: 'demo', ids: ['u1'], now: 0 },
 );
@@ -81,7 +81,7 @@ function toContext(r: Row): UserRetrievalContext {
  */
 export const SOCIAL_CANDIDATES = defineQuery(
   'socialCandidates',
-  `MATCH (u:User {dataset: $ds, id: $id}) USING INDEX u:User(dataset, id)
+  `MATCH (u:User {dataset: $ds, id: $id}) USING INDEX SEEK u:User(dataset, id)
    MATCH (u)-[f:FRIEND]-(fr:User) WHERE NOT coalesce(f.blocked, false)
    CALL (fr) {
      MATCH (fr)-[p:PURCHASED]->(i:Item) WITH i, p ORDER BY p.at DESC LIMIT toInteger($perFriend)
@@ -120,7 +120,7 @@ export async function socialCandidates(graph: GraphClient, o: { dataset: string;
  */
 export const FRIENDS_WHO_BOUGHT = defineQuery(
   'friendsWhoBought',
-  `MATCH (u:User {dataset: $ds, id: $id}) USING INDEX u:User(dataset, id)
+  `MATCH (u:User {dataset: $ds, id: $id}) USING INDEX SEEK u:User(dataset, id)
    MATCH (u)-[f:FRIEND]-(fr:User) WHERE NOT coalesce(f.blocked, false)
    MATCH (fr)-[p:PURCHASED]->(i:Item) WHERE i.id IN $items
    WITH i, fr, max(p.at) AS last
@@ -147,7 +147,7 @@ const socialFriends = (list: unknown): SocialCandidateRow['friends'] =>
 /** Items recently bought by members of the user's guilds: a capped sample of members per guild. */
 export const GUILD_CANDIDATES = defineQuery(
   'guildCandidates',
-  `MATCH (u:User {dataset: $ds, id: $id}) USING INDEX u:User(dataset, id)
+  `MATCH (u:User {dataset: $ds, id: $id}) USING INDEX SEEK u:User(dataset, id)
    MATCH (u)-[:MEMBER_OF]->(g:Guild)
    CALL (g, u) {
      MATCH (g)<-[:MEMBER_OF]-(m:User) WHERE m <> u
@@ -199,7 +199,7 @@ export async function itemPopularity(graph: GraphClient, dataset: string, since:
 /** Candidate items with their fields and embeddings, for filtering and scoring. */
 export const CANDIDATE_ITEMS = defineQuery(
   'candidateItems',
-  `UNWIND $ids AS id MATCH (i:Item {dataset: $ds, id: id}) USING INDEX i:Item(dataset, id)
+  `UNWIND $ids AS id MATCH (i:Item {dataset: $ds, id: id}) USING INDEX SEEK i:Item(dataset, id)
    RETURN i.id AS id, i.name AS name, i.catalog AS catalog, i.type AS type, i.price AS price, i.currency AS currency,
      i.rarity AS rarity, i.gameId AS gameId, i.publisherId AS publisherId, i.dropAt AS dropAt, i.availableUntil AS availableUntil,
      i.forSale AS forSale, i.giftable AS giftable, i.consumable AS consumable, i.attrs AS attrs,
@@ -222,7 +222,7 @@ export async function candidateItems(graph: GraphClient, dataset: string, ids: r
 /** Items of the given games (for "more for this game" and cart complements). */
 export const ITEMS_OF_GAMES = defineQuery(
   'itemsOfGames',
-  `UNWIND $games AS gid MATCH (i:Item {dataset: $ds, gameId: gid}) USING INDEX i:Item(dataset, gameId)
+  `UNWIND $games AS gid MATCH (i:Item {dataset: $ds, gameId: gid}) USING INDEX SEEK i:Item(dataset, gameId)
    RETURN i.id AS id, gid AS gameId LIMIT toInteger($limit)`,
   { ds: 'demo', games: ['g1'], limit: 200 },
 );
@@ -239,7 +239,7 @@ export async function itemsOfGames(graph: GraphClient, dataset: string, games: r
  */
 export const CO_PURCHASED = defineQuery(
   'coPurchased',
-  `UNWIND $ids AS id MATCH (i:Item {dataset: $ds, id: id}) USING INDEX i:Item(dataset, id)
+  `UNWIND $ids AS id MATCH (i:Item {dataset: $ds, id: id}) USING INDEX SEEK i:Item(dataset, id)
    CALL (i) {
      MATCH (i)<-[p:PURCHASED]-(b:User) WITH b, p ORDER BY p.at DESC LIMIT toInteger($buyers)
      MATCH (b)-[:PURCHASED]->(j:Item) WHERE j <> i
@@ -259,7 +259,7 @@ export async function coPurchased(graph: GraphClient, o: { dataset: string; item
 /** Embeddings of several users (squad members, friends) in one round trip. */
 export const USER_EMBEDDINGS = defineQuery(
   'userEmbeddings',
-  `UNWIND $ids AS id MATCH (u:User {dataset: $ds, id: id}) USING INDEX u:User(dataset, id)
+  `UNWIND $ids AS id MATCH (u:User {dataset: $ds, id: id}) USING INDEX SEEK u:User(dataset, id)
    RETURN u.id AS id, u.name AS name, u.embedding AS embedding, coalesce(u.shareActivity, true) AS shares`,
   { ds: 'demo', ids: ['u1'] },
 );
@@ -277,8 +277,8 @@ export async function userEmbeddings(graph: GraphClient, dataset: string, ids: r
  */
 export const FRIENDS_WITH_ITEM_STATE = defineQuery(
   'friendsWithItemState',
-  `MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX i:Item(dataset, id)
-   MATCH (u:User {dataset: $ds, id: $id}) USING INDEX u:User(dataset, id)
+  `MATCH (i:Item {dataset: $ds, id: $item}) USING INDEX SEEK i:Item(dataset, id)
+   MATCH (u:User {dataset: $ds, id: $id}) USING INDEX SEEK u:User(dataset, id)
    MATCH (u)-[f:FRIEND]-(fr:User) WHERE NOT coalesce(f.blocked, false)
    RETURN fr.id AS id, fr.name AS name, fr.embedding AS embedding, coalesce(fr.shareActivity, true) AS shares,
      EXISTS { (fr)-[:PURCHASED]->(i) } AS owns, EXISTS { (fr)-[:WISHLISTED]->(i) } AS wishes,
@@ -309,7 +309,7 @@ export async function friendsWithItemState(graph: GraphClient, o: { dataset: str
 /** A squad's members (explicit or detected). */
 export const SQUAD_MEMBERS = defineQuery(
   'squadMembers',
-  `MATCH (s:Squad {dataset: $ds, id: $id}) USING INDEX s:Squad(dataset, id)
+  `MATCH (s:Squad {dataset: $ds, id: $id}) USING INDEX SEEK s:Squad(dataset, id)
    MATCH (s)<-[:IN_SQUAD]-(u:User)
    RETURN s.name AS name, s.kind AS kind, collect(u.id) AS members`,
   { ds: 'demo', id: 's1' },
@@ -325,7 +325,7 @@ export async function squadMembers(graph: GraphClient, dataset: string, squadId:
 /** What the sender paid for their past gifts (for "priced like the sender's past gifts"). */
 export const SENDER_GIFT_PRICES = defineQuery(
   'senderGiftPrices',
-  `MATCH (s:User {dataset: $ds, id: $id}) USING INDEX s:User(dataset, id)
+  `MATCH (s:User {dataset: $ds, id: $id}) USING INDEX SEEK s:User(dataset, id)
    MATCH (s)-[:SENT]->(g:Gift)-[:OF_ITEM]->(i:Item)
    RETURN coalesce(g.pricePaid, i.price) AS price`,
   { ds: 'demo', id: 'u1' },

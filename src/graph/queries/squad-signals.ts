@@ -74,11 +74,11 @@ export const SQUAD_SIGNALS = defineQuery(
   'squadSignals',
   `CALL () {
      UNWIND $items AS iid
-     MATCH (i:Item {dataset: $ds, id: iid}) USING INDEX i:Item(dataset, id)
+     MATCH (i:Item {dataset: $ds, id: iid}) USING INDEX SEEK i:Item(dataset, id)
      RETURN collect([i.id, COUNT { (i)<-[p:PURCHASED]-(:User) WHERE p.at > $recentFrom AND p.at <= $asOf }]) AS recent
    }
    UNWIND $members AS mid
-   MATCH (m:User {dataset: $ds, id: mid}) USING INDEX m:User(dataset, id)
+   MATCH (m:User {dataset: $ds, id: mid}) USING INDEX SEEK m:User(dataset, id)
    RETURN m.id AS id, recent,
      COLLECT { MATCH (m)-[pl:PLAYED]->(g:Game) WHERE pl.at IS NULL OR pl.at <= $asOf RETURN DISTINCT g.id } AS games,
      COLLECT { MATCH (m)-[w:WISHLISTED]->(i:Item) WHERE i.id IN $items AND (w.at IS NULL OR w.at <= $asOf) RETURN DISTINCT i.id } AS wished,

@@ -34,7 +34,7 @@ export const CREATE_DETECTED_SQUADS = defineQuery(
    CREATE (q:Squad {dataset: $ds, id: s.id, name: s.name, kind: 'DETECTED', createdAt: $now, importRun: $run})
    WITH q, s
    UNWIND s.memberIds AS uid
-   MATCH (u:User {dataset: $ds, id: uid}) USING INDEX u:User(dataset, id)
+   MATCH (u:User {dataset: $ds, id: uid}) USING INDEX SEEK u:User(dataset, id)
    CREATE (u)-[:IN_SQUAD {since: $now}]->(q)
    RETURN count(*) AS c`,
   { ds: 'demo', now: 0, run: null, squads: [{ id: 'ds0', name: 'Squad', memberIds: ['u1'] }] },

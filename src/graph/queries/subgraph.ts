@@ -116,7 +116,7 @@ const ownerListsQuery = (name: string, label: string, lists: ListSpec[], calls: 
   defineQuery(
     name,
     `UNWIND $ids AS id
-     MATCH (o:${label} {dataset: $ds, id: id}) USING INDEX o:${label}(dataset, id)
+     MATCH (o:${label} {dataset: $ds, id: id}) USING INDEX SEEK o:${label}(dataset, id)
      ${calls.join('\n     ')}
      RETURN o.id AS id, coalesce(o.embeddingDue, 0) AS due, [${lists.map((_, k) => `l${k}`).join(', ')}] AS lists, [${lists.map((_, k) => `d${k}`).join(', ')}] AS degrees`,
     { ds: 'demo', ids: ['u1'], t: 0, cap: 100 },
@@ -169,7 +169,7 @@ export async function fetchNeighbourLists(
 const catalogueQuery = (label: 'Game' | 'Guild'): QueryDef =>
   defineQuery(
     `subgraphCatalogue${label}`,
-    `MATCH (n:${label} {dataset: $ds}) USING INDEX n:${label}(dataset, id) WHERE n.id > ''
+    `MATCH (n:${label} {dataset: $ds}) USING INDEX SEEK n:${label}(dataset, id) WHERE n.id > ''
      RETURN n.id AS id ORDER BY id`,
     { ds: 'demo' },
   );
@@ -217,7 +217,7 @@ const userCountsQuery = (now: boolean): QueryDef => {
   return defineQuery(
     now ? 'subgraphUserCountsNow' : 'subgraphUserCounts',
     `UNWIND $ids AS id
-     MATCH (u:User {dataset: $ds, id: id}) USING INDEX u:User(dataset, id)
+     MATCH (u:User {dataset: $ds, id: id}) USING INDEX SEEK u:User(dataset, id)
      CALL (u) {
        OPTIONAL MATCH (u)-[r:PURCHASED]->(i:Item)${asOf('at')}
        WITH r, i ORDER BY i.id
@@ -249,7 +249,7 @@ export interface ItemCountsRow {
 export const SUBGRAPH_ITEM_COUNTS = defineQuery(
   'subgraphItemCounts',
   `UNWIND $ids AS id
-   MATCH (i:Item {dataset: $ds, id: id}) USING INDEX i:Item(dataset, id)
+   MATCH (i:Item {dataset: $ds, id: id}) USING INDEX SEEK i:Item(dataset, id)
    RETURN i.id AS id, [${ITEM_FEATURE_PROPS.map((p) => `i.${p}`).join(', ')}] AS p,
      COUNT { MATCH (i)<-[r:PURCHASED]-(:User) WHERE ${AS_OF('at')} } AS purchases,
      COUNT { MATCH (i)<-[r:WISHLISTED]-(:User) WHERE ${AS_OF('at')} } AS wishlisted`,
@@ -264,7 +264,7 @@ export const SUBGRAPH_ITEM_COUNTS = defineQuery(
 export const SUBGRAPH_ITEM_COUNTS_NOW = defineQuery(
   'subgraphItemCountsNow',
   `UNWIND $ids AS id
-   MATCH (i:Item {dataset: $ds, id: id}) USING INDEX i:Item(dataset, id)
+   MATCH (i:Item {dataset: $ds, id: id}) USING INDEX SEEK i:Item(dataset, id)
    RETURN i.id AS id, [${ITEM_FEATURE_PROPS.map((p) => `i.${p}`).join(', ')}] AS p,
      COUNT { (i)<-[:PURCHASED]-() } AS purchases,
      COUNT { (i)<-[:WISHLISTED]-() } AS wishlisted`,

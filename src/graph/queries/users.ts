@@ -5,7 +5,7 @@ import { defineQuery } from './query';
 export const USERS_BY_IDS = defineQuery(
   'usersByIds',
   `UNWIND $ids AS id
-   MATCH (u:User {dataset: $ds, id: id}) USING INDEX u:User(dataset, id)
+   MATCH (u:User {dataset: $ds, id: id}) USING INDEX SEEK u:User(dataset, id)
    RETURN u.id AS id, u.name AS name, u.createdAt AS createdAt, u.birthday AS birthday`,
   { ds: 'demo', ids: ['u1'] },
 );
@@ -14,7 +14,7 @@ export const USERS_BY_IDS = defineQuery(
 export const FRIENDS_PAGES = defineQuery(
   'friendsPages',
   `UNWIND $keys AS k
-   MATCH (u:User {dataset: $ds, id: k.userId}) USING INDEX u:User(dataset, id)
+   MATCH (u:User {dataset: $ds, id: k.userId}) USING INDEX SEEK u:User(dataset, id)
    CALL (u, k) {
      MATCH (u)-[f:FRIEND]-(v:User)
      WHERE NOT coalesce(f.blocked, false)
