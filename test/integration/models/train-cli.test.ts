@@ -22,7 +22,7 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
   afterAll(async () => {
     await dropDataset(graph, dataset);
     await graph.close();
-    for (const v of [`${version}-refit`, `${version}-refit-again`, `${version}-softmax`, `${version}-warm1`, `${version}-warm0`, `${version}-warm1-lr`, `${version}-init7`]) fs.rmSync(path.join(ARTIFACTS_DIR, 'lightgcn', v), { recursive: true, force: true });
+    for (const v of [`${version}-refit`, `${version}-refit-again`, `${version}-softmax`, `${version}-warm1`, `${version}-warm0`, `${version}-warm1-lr`, `${version}-warm1-later`, `${version}-init7`]) fs.rmSync(path.join(ARTIFACTS_DIR, 'lightgcn', v), { recursive: true, force: true });
     for (const c of ['softmax', 'init7']) fs.rmSync(path.join(PROJECT_ROOT, 'var', 'checkpoints', `lightgcn-${dataset}-${c}`), { recursive: true, force: true });
     for (const m of ['lightgcn', 'sage']) {
       fs.rmSync(path.join(ARTIFACTS_DIR, m, version), { recursive: true, force: true });
@@ -87,7 +87,7 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
     expect(second.refit.ms).toBe(report.refit.ms);
   }, 300_000);
 
-  it('with --refit-from-selected N continues the validation-selected weights on train + validation for N epochs (0: only propagates them over the whole train graph; --refit-lr sets their rate); refuses it beside --refit, and --refit-lr without it', async () => {
+  it('with --refit-from-selected N continues the validation-selected weights on train + validation for N epochs (0: only propagates them over the whole train graph; --refit-lr sets their rate); redoes a finished refit once the selection loop has run on and selected a later epoch; refuses it beside --refit, and --refit-lr without it', async () => {
     const read = (version: string) => JSON.parse(fs.readFileSync(path.join(ARTIFACTS_DIR, 'lightgcn', version, 'report.json'), 'utf8'));
     const base = ['--dataset', dataset, '--model', 'lightgcn', '--epochs', '2', '--eval-every', '1', '--baselines', 'none', '--batch', '128'];
     const one = await startCli('src/cli/train.ts', [...base, '--refit-from-selected', '1', '--version', `${version}-warm1`], cliEnv({ GIFTGRAPH_TRUTH_DIR: truthDir })).done;
@@ -110,6 +110,18 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
     expect(slow.code).toBe(0);
     expect(read(`${version}-warm1-lr`).refit).toMatchObject({ from: 'selected', epochs: 1, lr: 0.0005 });
     expect(fs.readFileSync(path.join(ARTIFACTS_DIR, 'lightgcn', `${version}-warm1-lr`, 'report.md'), 'utf8')).toMatch(/continued on train \+ validation for 1 epochs at lr 0.0005/);
+
+    // The selection loop runs on (--epochs 3 --resume) and selects a later epoch: the
+    // finished refit of the epoch-2 weights is not reused but redone from the new ones.
+    const later = await startCli('src/cli/train.ts', [...base.map((a) => (a === '2' ? '3' : a)), '--resume', '--refit-from-selected', '1', '--refit-lr', '0.0005', '--version', `${version}-warm1-later`], cliEnv({ GIFTGRAPH_TRUTH_DIR: truthDir })).done;
+    expect(later.code).toBe(0);
+    const rl = read(`${version}-warm1-later`);
+    expect([read(`${version}-warm1-lr`).fit.bestEpoch, rl.fit.bestEpoch]).toEqual([2, 3]);
+    const laterLog = `${later.stdout}${later.stderr}`;
+    expect(laterLog).toMatch(/resuming from epoch 2 \(best validation R@20/);
+    expect(laterLog).toMatch(/not resuming: the checkpoint in \S+refit-from-selected was written with \{[^}]*"selectedEpoch":2[^}]*\}, this run is \{[^}]*"selectedEpoch":3[^}]*\}; starting afresh/);
+    expect(rl.refit).toMatchObject({ from: 'selected', epochs: 1, lr: 0.0005 });
+    expect(rl.refit.ms).toBeGreaterThan(0);
 
     const both = await startCli('src/cli/train.ts', [...base, '--refit', '--refit-from-selected', '1'], cliEnv()).done;
     expect(both.code).toBe(1);
