@@ -22,6 +22,8 @@ export interface Trainable {
   checkpoint?(state: LoopState, best: Float32Array[] | null): Promise<void>;
   /** Restores the optimiser's state from a checkpoint (before the first step of a resumed run). */
   restoreOptimizer?(state: OptimizerState): Promise<void>;
+  /** Sets the learning rate to `scale` × the run's rate (its moments stay); needed for `lrDecay`. */
+  setLearningRateScale?(scale: number): void;
 }
 
 export interface LoopState {
@@ -30,6 +32,11 @@ export interface LoopState {
   bestMetric: number;
   evalsWithoutGain: number;
   history: EpochRecord[];
+  /**
+   * The learning rate's multiplier after plateau decays (`FitOptions.lrDecay`); absent =
+   * 1 (checkpoints written before decays existed have none).
+   */
+  lrScale?: number;
 }
 
 export interface EpochRecord {
@@ -37,7 +44,12 @@ export interface EpochRecord {
   loss: number;
   metric: number | null;
   ms: number;
+  /** The learning rate's multiplier this epoch trained at; recorded when the run decays it (or resumed a decayed one). */
+  lrScale?: number;
 }
+
+/** What `onEpoch` reports. */
+export type EpochEvent = EpochRecord & { best: number; bestEpoch: number; decayedTo?: number };
 
 export interface FitOptions {
   maxEpochs: number;
@@ -46,9 +58,19 @@ export interface FitOptions {
   patience: number;
   /** Stop (after checkpointing) once this much wall time has passed; 0 = no budget. */
   timeBudgetMs: number;
+  /**
+   * Multiply the learning rate by `factor` after every `afterEvals` evaluations in a row
+   * without a better metric (a gain resets the count; early stopping still counts all of
+   * them, so set `patience` above `afterEvals`). A constant rate large enough to train
+   * fast stalls in the noise of its own steps; a smaller one from there gains more (seen
+   * on gowalla, where lr 0.005 levels off after ~100 epochs). Needs the trainable's
+   * `setLearningRateScale`. The multiplier is loop state: a resumed run trains at it.
+   */
+  lrDecay?: { factor: number; afterEvals: number };
   /** State restored from a checkpoint (`--resume`). */
   resumeFrom?: LoopState & { best: Float32Array[] | null };
-  onEpoch?: (r: EpochRecord & { best: number; bestEpoch: number }) => void;
+  /** After each epoch; `decayedTo`: the learning rate's new multiplier, when this epoch's evaluation decayed it. */
+  onEpoch?: (r: EpochEvent) => void;
   /**
    * Per optimiser step; `stepsPerEpoch` and `maxEpochs` are this run's (a refit's epochs are
    * longer than the selection run's, and it runs only the selected number of them).
@@ -70,6 +92,14 @@ export async function fit(model: Trainable, o: FitOptions): Promise<FitResult> {
   const state: LoopState = o.resumeFrom
     ? { epoch: o.resumeFrom.epoch, bestEpoch: o.resumeFrom.bestEpoch, bestMetric: o.resumeFrom.bestMetric, evalsWithoutGain: o.resumeFrom.evalsWithoutGain, history: [...o.resumeFrom.history] }
     : { epoch: 0, bestEpoch: -1, bestMetric: -Infinity, evalsWithoutGain: 0, history: [] };
+  const decay = o.lrDecay;
+  if (decay && !(decay.factor > 0 && decay.factor < 1 && Number.isInteger(decay.afterEvals) && decay.afterEvals >= 1)) {
+    throw new RangeError(`lrDecay needs 0 < factor < 1 and a positive integer afterEvals, got ${JSON.stringify(decay)}`);
+  }
+  let lrScale = o.resumeFrom?.lrScale ?? 1;
+  if ((decay || lrScale !== 1) && !model.setLearningRateScale) throw new Error('this trainable cannot change its learning rate (no setLearningRateScale)');
+  if (lrScale !== 1) model.setLearningRateScale!(lrScale);
+  if (decay || lrScale !== 1) state.lrScale = lrScale;
   let best: Float32Array[] | null = o.resumeFrom?.best ?? null;
   let stopped: FitResult['stopped'] = 'max-epochs';
   // A run resumed after it converged trains no further epoch (its best weights are final).
@@ -95,9 +125,16 @@ export async function fit(model: Trainable, o: FitOptions): Promise<FitResult> {
         state.evalsWithoutGain++;
       }
     }
-    const rec = { epoch: state.epoch, loss: lossSum / model.stepsPerEpoch, metric, ms: now() - e0 };
+    const rec: EpochRecord = { epoch: state.epoch, loss: lossSum / model.stepsPerEpoch, metric, ms: now() - e0, ...(state.lrScale !== undefined ? { lrScale } : {}) };
     state.history.push(rec);
-    o.onEpoch?.({ ...rec, best: state.bestMetric, bestEpoch: state.bestEpoch });
+    // Decayed before the checkpoint, so a resume trains the next epoch at the new rate.
+    const decays = decay !== undefined && metric !== null && state.evalsWithoutGain > 0 && state.evalsWithoutGain < o.patience && state.evalsWithoutGain % decay.afterEvals === 0;
+    if (decays) {
+      lrScale *= decay.factor;
+      state.lrScale = lrScale;
+      model.setLearningRateScale!(lrScale);
+    }
+    o.onEpoch?.({ ...rec, best: state.bestMetric, bestEpoch: state.bestEpoch, ...(decays ? { decayedTo: lrScale } : {}) });
     if (metric !== null && model.checkpoint) await model.checkpoint(state, best);
     if (state.evalsWithoutGain >= o.patience) {
       stopped = 'converged';

@@ -3,6 +3,7 @@ import { LightGcn, type LightGcnConfig } from '../encoders/lightgcn';
 import { SeededRandom } from '../layers/seeded-random';
 import type { Csr } from '../evaluation/interactions';
 import { evaluateRanking } from '../evaluation/ranking-metrics';
+import { setAdamLearningRate } from './optimizer-state';
 import { trainableState } from './trainable-state';
 import type { Trainable } from './fit-loop';
 
@@ -64,6 +65,7 @@ export function lightGcnTrainable(
       const r = evaluateRanking({ train, test: valid, scorer: (u, out) => model.scoreUsers(u, out), ks: [o.validK] });
       return r.recall[o.validK]!;
     },
+    setLearningRateScale: (scale) => setAdamLearningRate(optimizer, o.lr * scale),
     ...trainableState(model, optimizer, o),
   };
   rng = new SeededRandom(o.seed);

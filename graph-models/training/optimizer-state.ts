@@ -14,6 +14,15 @@ export interface OptimizerState {
   readonly values: Float32Array[];
 }
 
+/**
+ * Sets an Adam optimiser's learning rate in place; its moments and step count stay. TF.js
+ * reads the rate on every `applyGradients` but keeps the field protected, hence the cast.
+ */
+export function setAdamLearningRate(optimizer: tf.AdamOptimizer, lr: number): void {
+  if (!(lr > 0)) throw new RangeError(`learning rate must be positive, got ${lr}`);
+  (optimizer as unknown as { learningRate: number }).learningRate = lr;
+}
+
 /** Copies the optimiser's variables out (awaits their values). */
 export async function saveOptimizerState(optimizer: tf.Optimizer): Promise<OptimizerState> {
   const weights = await optimizer.getWeights();

@@ -1,6 +1,7 @@
 import type { BaselineRow } from '../baselines/report';
 import type { PublishedFigure } from '../evaluation/published';
 import type { RankingReport } from '../evaluation/ranking-metrics';
+import type { EpochRecord } from './fit-loop';
 
 /** One row of the final evaluation table. */
 export interface TableRow {
@@ -37,4 +38,31 @@ const f = (x: number | null) => (x === null || Number.isNaN(x) ? '—' : x.toFix
 export function formatTable(rows: readonly TableRow[]): string {
   const head = '| model | users | R@10 | N@10 | R@20 | N@20 | note |\n|---|---|---|---|---|---|---|';
   return [head, ...rows.map((r) => `| ${r.name} | ${r.users ?? '—'} | ${f(r.r10)} | ${f(r.n10)} | ${f(r.r20)} | ${f(r.n20)} | ${r.note} |`)].join('\n');
+}
+
+/** A learning-rate multiplier as printed: three significant digits, no float dust (0.2, 0.04, 0.008). */
+export function formatScale(scale: number): string {
+  return String(Number(scale.toPrecision(3)));
+}
+
+/**
+ * The report's validation trajectory, "epoch: R@20" per evaluated epoch, with a marker
+ * where the learning rate's multiplier changed ("lr ×0.2 from epoch 111"), so a run whose
+ * rate decayed can be read (and rerun) from its report.
+ */
+export function formatTrajectory(history: readonly EpochRecord[]): string {
+  const parts: string[] = [];
+  let scale = 1;
+  let marker = '';
+  for (const h of history) {
+    const s = h.lrScale ?? 1;
+    if (s !== scale) {
+      marker = `(lr ×${formatScale(s)} from epoch ${h.epoch}) `;
+      scale = s;
+    }
+    if (h.metric === null) continue;
+    parts.push(`${marker}${h.epoch}: ${h.metric.toFixed(4)}`);
+    marker = '';
+  }
+  return parts.join(', ');
 }

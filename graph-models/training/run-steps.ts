@@ -37,7 +37,7 @@ export async function fitResumable(
     validated?: boolean;
     /** A checkpoint written with other options: refused (default), or set aside for a fresh start. */
     onOtherOptions?: 'refuse' | 'restart';
-  } & Pick<FitOptions, 'onEpoch' | 'onStep'>,
+  } & Pick<FitOptions, 'onEpoch' | 'onStep' | 'lrDecay'>,
   runOptions: Record<string, unknown>,
 ): Promise<FitResult> {
   const ckpt = await resumeFromCheckpoint(o, runOptions, trainable);
@@ -49,6 +49,7 @@ export async function fitResumable(
     ...(ckpt ? { resumeFrom: { ...ckpt.state, best: ckpt.best } } : {}),
     ...(o.onEpoch ? { onEpoch: o.onEpoch } : {}),
     ...(o.onStep ? { onStep: o.onStep } : {}),
+    ...(o.lrDecay ? { lrDecay: o.lrDecay } : {}),
   });
 }
 

@@ -8,7 +8,7 @@ import { PUBLISHED, type PublishedFigure } from '../evaluation/published';
 import { evaluateRanking, type RankingReport, type Scorer } from '../evaluation/ranking-metrics';
 import { blendScorer, selectBlend, type BlendParts, type BlendSelection } from '../evaluation/score-blend';
 import type { LightGcn, SocialMode } from '../encoders/lightgcn';
-import type { EpochRecord, FitOptions, FitResult } from './fit-loop';
+import type { EpochEvent, EpochRecord, FitOptions, FitResult } from './fit-loop';
 import { lightGcnTrainable, type LightGcnLoss } from './lightgcn-trainable';
 import { baselinesOnSplit, fitResumable, type BaselineChoice } from './run-steps';
 
@@ -42,7 +42,13 @@ export interface CollaborativeOptions {
    * (score-blend.ts); the blend is then the headline. The model alone is reported beside it.
    */
   blend?: boolean;
-  onEpoch?: (r: EpochRecord & { best: number; bestEpoch: number }) => void;
+  /**
+   * Decay the learning rate on validation plateaus (fit-loop.ts). Not part of the run's
+   * checkpoint options: a run may take it up on a resume (its report then shows from which
+   * epoch). Not with a scratch refit, which retrains at one rate.
+   */
+  lrDecay?: FitOptions['lrDecay'];
+  onEpoch?: (r: EpochEvent) => void;
   onStep?: FitOptions['onStep'];
   log?: (line: string) => void;
 }
@@ -120,6 +126,7 @@ export async function trainCollaborative(
   g: HeteroGraph,
   o: CollaborativeOptions,
 ): Promise<{ report: CollaborativeReport; model: LightGcn; dispose: () => void }> {
+  if (o.lrDecay && o.refit?.from === 'scratch') throw new RangeError('a scratch refit retrains at one learning rate, so it cannot follow a run whose rate decayed: refit from the selected weights');
   const c = splitCsrs(split, g);
   const loss = o.loss ?? { kind: 'bpr' };
   // A BPR run records the options it always did, so its older checkpoints still resume.

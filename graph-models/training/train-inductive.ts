@@ -7,7 +7,7 @@ import { oracleScorer, socialOracleScorer } from '../evaluation/oracle';
 import { PUBLISHED, type PublishedFigure } from '../evaluation/published';
 import { evaluateRanking, type RankingReport } from '../evaluation/ranking-metrics';
 import type { SageEncoder } from '../encoders/sage-encoder';
-import type { EpochRecord, FitOptions, FitResult } from './fit-loop';
+import type { EpochEvent, EpochRecord, FitOptions, FitResult } from './fit-loop';
 import { baselinesOnSplit, fitResumable, type BaselineChoice } from './run-steps';
 import { sageInputs } from './sage-graph';
 import { embedNodes, sageTrainable, type SageTrainOptions } from './sage-trainable';
@@ -36,7 +36,7 @@ export interface InductiveOptions extends Omit<SageTrainOptions, 'validK' | 'run
   truthFile: string | null;
   /** Gifts as user ids with their time: before the split point they train the gift objective, after it they test gift AUC. */
   giftEvents?: { sender: string; recipient: string; at: number }[];
-  onEpoch?: (r: EpochRecord & { best: number; bestEpoch: number }) => void;
+  onEpoch?: (r: EpochEvent) => void;
   onStep?: FitOptions['onStep'];
   log?: (line: string) => void;
 }

@@ -21,8 +21,8 @@ import { initTfBackend } from '../runtime/tf-backend';
 import type { RankingReport } from '../../graph-models/evaluation/ranking-metrics';
 import { BLEND_KEY } from '../../graph-models/evaluation/score-blend';
 import { writeArtifactFiles } from '../../graph-models/training/artifact-writer';
-import type { EpochRecord } from '../../graph-models/training/fit-loop';
-import { coldStartRecallText, formatTable, rowFromBaseline, rowFromPublished, rowFromRanking } from '../../graph-models/training/report-format';
+import type { EpochEvent, EpochRecord } from '../../graph-models/training/fit-loop';
+import { coldStartRecallText, formatScale, formatTable, formatTrajectory, rowFromBaseline, rowFromPublished, rowFromRanking } from '../../graph-models/training/report-format';
 import { trainCollaborative, type RefitPlan } from '../../graph-models/training/train-collaborative';
 import type { LightGcnLoss } from '../../graph-models/training/lightgcn-trainable';
 import { DEFAULT_SOFTMAX_TEMPERATURE } from '../../graph-models/encoders/lightgcn';
@@ -38,7 +38,7 @@ type ModelName = (typeof MODELS)[number];
  * `npm run train -- --dataset D --model sage|lightgcn|socialgcn [--epochs N] [--eval-every K]
  *   [--patience P] [--time-budget 30m] [--resume] [--seed S] [--init-seed S] [--dim 64] [--lr ...] [--batch ...]
  *   [--baselines all|fast|none] [--version V] [--gift-weight 0] [--refit | --refit-from-selected N [--refit-lr R]] [--blend]
- *   [--loss bpr|softmax] [--negatives 1024] [--temperature 0.1]`
+ *   [--loss bpr|softmax] [--negatives 1024] [--temperature 0.1] [--lr-decay F [--lr-decay-after 2]]`
  *
  * Exports the dataset from Neo4j, splits it (its published split, or by time for a
  * synthetic world), trains with early stopping on validation Recall@20 (checkpoints in
@@ -49,7 +49,8 @@ type ModelName = (typeof MODELS)[number];
  * instead continues the validation-selected weights on train + validation for N epochs
  * (at `--refit-lr`, default `--lr`), 0 only propagating them over the whole train graph; `--blend`: the headline
  * adds item-kNN and the friends' count with weights chosen on validation; `--loss softmax`:
- * a sampled softmax over cosine scores instead of BPR, checkpointed apart), fits the baselines (and on a synthetic world the
+ * a sampled softmax over cosine scores instead of BPR, checkpointed apart; `--lr-decay F`: the
+ * learning rate × F after every `--lr-decay-after` evaluations without a gain), fits the baselines (and on a synthetic world the
  * planted-truth oracle) on the same split, prints the table beside published figures and
  * saves graph-models/artifacts/<model>/<version>/ with manifest, report and model card.
  */
@@ -59,7 +60,7 @@ runCli(async () => {
   const args = parseArgs(process.argv.slice(2), {
     dataset: 'value', model: 'value', epochs: 'value', 'eval-every': 'value', patience: 'value', 'time-budget': 'value', resume: 'boolean', refit: 'boolean', 'refit-from-selected': 'value', 'refit-lr': 'value', blend: 'boolean',
     seed: 'value', 'init-seed': 'value', dim: 'value', layers: 'value', lr: 'value', l2: 'value', batch: 'value', baselines: 'value', version: 'value', fanouts: 'value', 'gift-weight': 'value',
-    loss: 'value', negatives: 'value', temperature: 'value',
+    loss: 'value', negatives: 'value', temperature: 'value', 'lr-decay': 'value', 'lr-decay-after': 'value',
   });
   const config = loadConfig(process.env);
   const logger = consoleLogger(config.logLevel, 'train');
@@ -73,6 +74,7 @@ runCli(async () => {
   const initSeed = intArg(args, 'init-seed', seed);
   const loss = lossOf(args);
   const refit = refitOf(args);
+  const lrDecay = lrDecayOf(args, model, refit);
   const baselines = args.values.baselines ?? 'all';
   if (!['all', 'fast', 'none'].includes(baselines)) throw new BadInputError(`--baselines must be all, fast or none; got ${JSON.stringify(baselines)}`);
   const dim = intArg(args, 'dim', 64, 1);
@@ -156,7 +158,7 @@ runCli(async () => {
       ]);
       card = `- What: inductive heterogeneous GraphSAGE encoder (Hamilton et al., NeurIPS 2017), ${fanouts.length} layers, fanouts ${fanouts.join('/')}, mean aggregation, ${dim}-d L2-normalised embeddings; trained on purchase (in-batch softmax with logQ correction) and friendship links.\n- Serves: yes. Users and items are embedded from features (src/features, as of t) and sampled neighbours only, so a brand-new user or item gets an embedding, and embeddings refresh after writes.\n`;
     } else {
-      const r = await trainCollaborative(split, g, { ...common, ...hooks, social: model === 'lightgcn' ? 'none' : 'fusion', dim, layers: intArg(args, 'layers', 3, 0), lr, l2: num(args, 'l2', 1e-4), batchSize, loss, refit, blend: args.flags.has('blend') });
+      const r = await trainCollaborative(split, g, { ...common, ...hooks, social: model === 'lightgcn' ? 'none' : 'fusion', dim, layers: intArg(args, 'layers', 3, 0), lr, l2: num(args, 'l2', 1e-4), batchSize, loss, refit, blend: args.flags.has('blend'), ...(lrDecay ? { lrDecay } : {}) });
       try {
         await r.model.save(dir, { dataset, version });
       } finally {
@@ -166,7 +168,7 @@ runCli(async () => {
       report = r.report;
       const blend = r.report.blend;
       // The blend's weights travel with the model: scoring the artifact as reported needs them.
-      hyper = { social: model === 'lightgcn' ? 'none' : 'fusion', loss, batchSize, lr, l2: num(args, 'l2', 1e-4), layers: intArg(args, 'layers', 3, 0), refit: r.report.refit, ...(blend ? { [BLEND_KEY]: blend.selection.selected } : {}) };
+      hyper = { social: model === 'lightgcn' ? 'none' : 'fusion', loss, batchSize, lr, l2: num(args, 'l2', 1e-4), layers: intArg(args, 'layers', 3, 0), refit: r.report.refit, ...(lrDecay ? { lrDecay } : {}), ...(blend ? { [BLEND_KEY]: blend.selection.selected } : {}) };
       const selectedNote = `best epoch ${r.report.fit.bestEpoch} of ${r.report.fit.epochs}, ${r.report.fit.stopped}`;
       const servedName = !r.report.refit
         ? `${model} (ours, validation-selected)`
@@ -196,7 +198,7 @@ runCli(async () => {
     const commit = gitCommit();
     const command = `npm run train -- ${process.argv.slice(2).join(' ')}`;
     const wallMs = performance.now() - t0;
-    const trajectory = report.fit.history.filter((h) => h.metric !== null).map((h) => `${h.epoch}: ${h.metric!.toFixed(4)}`).join(', ');
+    const trajectory = formatTrajectory(report.fit.history);
     const manifest = writeArtifactFiles(dir, {
       weightFiles: ['model.json', 'weights.bin'],
       manifest: {
@@ -249,8 +251,8 @@ function progressHooks(maxEpochs: number, stepsPerEpoch: number) {
       if (step === 0) progress = createProgress(`epoch ${epoch + 1}/${epochs}`, steps);
       progress.tick(1, `loss ${loss.toFixed(4)} edges/s ${Math.round(eps)}`);
     },
-    onEpoch: (r: EpochRecord & { best: number; bestEpoch: number }) =>
-      progress.done(`loss ${r.loss.toFixed(4)}${r.metric !== null ? ` valid R@20 ${r.metric.toFixed(4)} (best ${r.best.toFixed(4)} @${r.bestEpoch})` : ''} ${(r.ms / 1000).toFixed(1)} s`),
+    onEpoch: (r: EpochEvent) =>
+      progress.done(`loss ${r.loss.toFixed(4)}${r.metric !== null ? ` valid R@20 ${r.metric.toFixed(4)} (best ${r.best.toFixed(4)} @${r.bestEpoch})` : ''}${r.lrScale !== undefined && r.lrScale !== 1 ? ` lr ×${formatScale(r.lrScale)}` : ''} ${(r.ms / 1000).toFixed(1)} s${r.decayedTo !== undefined ? `; no gain: lr ×${formatScale(r.decayedTo)} from the next epoch` : ''}`),
   };
 }
 
@@ -279,6 +281,23 @@ function refitOf(args: ParsedArgs): RefitPlan | null {
   const lr = num(args, 'refit-lr', 0);
   if (lr === 0) throw new BadInputError('--refit-lr must be > 0');
   return { from: 'selected', epochs, lr };
+}
+
+/**
+ * `--lr-decay F [--lr-decay-after N]` (lightgcn / socialgcn): multiply the learning rate
+ * by F after every N evaluations in a row without a gain (default 2). Refused with a scratch
+ * `--refit`, which retrains at one rate.
+ */
+function lrDecayOf(args: ParsedArgs, model: ModelName, refit: RefitPlan | null): { factor: number; afterEvals: number } | null {
+  if (args.values['lr-decay'] === undefined) {
+    if (args.values['lr-decay-after'] !== undefined) throw new BadInputError('--lr-decay-after goes with --lr-decay F');
+    return null;
+  }
+  if (model === 'sage') throw new BadInputError('--lr-decay is for lightgcn and socialgcn');
+  const factor = num(args, 'lr-decay', 0);
+  if (!(factor > 0 && factor < 1)) throw new BadInputError(`--lr-decay must be between 0 and 1 (exclusive); got ${args.values['lr-decay']}`);
+  if (refit?.from === 'scratch') throw new BadInputError('--lr-decay and --refit exclude each other: a scratch refit retrains at one rate; use --refit-from-selected N');
+  return { factor, afterEvals: intArg(args, 'lr-decay-after', 2, 1) };
 }
 
 /** `--loss bpr|softmax` with its `--negatives` and `--temperature` (lightgcn / socialgcn). */

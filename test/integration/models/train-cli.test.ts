@@ -22,7 +22,7 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
   afterAll(async () => {
     await dropDataset(graph, dataset);
     await graph.close();
-    for (const v of [`${version}-refit`, `${version}-refit-again`, `${version}-softmax`, `${version}-warm1`, `${version}-warm0`, `${version}-warm1-lr`, `${version}-warm1-later`, `${version}-init7`]) fs.rmSync(path.join(ARTIFACTS_DIR, 'lightgcn', v), { recursive: true, force: true });
+    for (const v of [`${version}-refit`, `${version}-refit-again`, `${version}-softmax`, `${version}-warm1`, `${version}-warm0`, `${version}-warm1-lr`, `${version}-warm1-later`, `${version}-decay`, `${version}-init7`]) fs.rmSync(path.join(ARTIFACTS_DIR, 'lightgcn', v), { recursive: true, force: true });
     for (const c of ['softmax', 'init7']) fs.rmSync(path.join(PROJECT_ROOT, 'var', 'checkpoints', `lightgcn-${dataset}-${c}`), { recursive: true, force: true });
     for (const m of ['lightgcn', 'sage']) {
       fs.rmSync(path.join(ARTIFACTS_DIR, m, version), { recursive: true, force: true });
@@ -129,6 +129,36 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
     const lrAlone = await startCli('src/cli/train.ts', [...base, '--refit', '--refit-lr', '0.001'], cliEnv()).done;
     expect(lrAlone.code).toBe(1);
     expect(lrAlone.stderr).toMatch(/BAD_USER_INPUT.*--refit-lr goes with --refit-from-selected N/);
+  }, 300_000);
+
+  it('with --lr-decay F records the rate each epoch trained at in the report and the decay in the manifest; refuses F outside (0, 1), a scratch --refit, --lr-decay-after alone and sage', async () => {
+    const base = ['--dataset', dataset, '--model', 'lightgcn', '--epochs', '8', '--eval-every', '1', '--patience', '8', '--baselines', 'none', '--batch', '128', '--lr', '0.05'];
+    const r = await startCli('src/cli/train.ts', [...base, '--lr-decay', '0.5', '--lr-decay-after', '1', '--version', `${version}-decay`], cliEnv({ GIFTGRAPH_TRUTH_DIR: truthDir })).done;
+    expect(r.code).toBe(0);
+    const dir = path.join(ARTIFACTS_DIR, 'lightgcn', `${version}-decay`);
+    const report = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8'));
+    const scales = report.fit.history.map((h: { lrScale?: number }) => h.lrScale);
+    expect(scales).toHaveLength(8);
+    expect(scales[0]).toBe(1);
+    // At lr 0.05 on 200 users validation stalls within the 8 epochs: the rate did decay.
+    expect(scales.at(-1)).toBeLessThan(1);
+    // afterEvals 1: the rate halves after every evaluation without a gain (the one ending the run excepted).
+    const noGain = report.fit.history.map((h: { metric: number }, k: number) => k > 0 && h.metric <= Math.max(...report.fit.history.slice(0, k).map((x: { metric: number }) => x.metric)));
+    for (let k = 1; k < 8; k++) expect(scales[k]).toBe(scales[k - 1] * (noGain[k - 1] ? 0.5 : 1));
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')).hyperparameters.lrDecay).toEqual({ factor: 0.5, afterEvals: 1 });
+
+    for (const [extra, message] of [
+      [['--lr-decay', '1.5'], /--lr-decay must be between 0 and 1/],
+      [['--lr-decay', '0.5', '--refit'], /--lr-decay and --refit exclude each other/],
+      [['--lr-decay-after', '2'], /--lr-decay-after goes with --lr-decay F/],
+    ] as const) {
+      const bad = await startCli('src/cli/train.ts', [...base, ...extra], cliEnv()).done;
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(new RegExp(`BAD_USER_INPUT.*${message.source}`));
+    }
+    const sage = await startCli('src/cli/train.ts', ['--dataset', dataset, '--model', 'sage', '--lr-decay', '0.5'], cliEnv()).done;
+    expect(sage.code).toBe(1);
+    expect(sage.stderr).toMatch(/BAD_USER_INPUT.*--lr-decay is for lightgcn and socialgcn/);
   }, 300_000);
 
   it('with --loss softmax trains a cosine model with its own checkpoints and records the loss in the manifest and card; refuses a loss it does not know', async () => {

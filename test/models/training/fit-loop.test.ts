@@ -64,6 +64,76 @@ describe('fit loop', () => {
     expect(m.w).toBe(2);
   });
 
+  describe('learning-rate decay on plateaus', () => {
+    /** `scripted` that also records the learning-rate multiplier each epoch trained at. */
+    function withRate(metrics: number[]) {
+      const m = scripted(metrics);
+      const scales: number[] = [];
+      let scale = 1;
+      const step = m.step.bind(m);
+      return Object.assign(m, {
+        scales,
+        setLearningRateScale: (s: number) => {
+          scale = s;
+        },
+        step: (epoch: number, s: number) => {
+          if (s === 0) scales.push(scale);
+          return step(epoch, s);
+        },
+      });
+    }
+
+    it('multiplies the rate by the factor after every `afterEvals` evaluations without a gain, a gain resetting the count', async () => {
+      // Gains at 1, 2, 5; no gain at 3, 4 (decay), 6, 7 (decay), 8 (patience 3: stop).
+      const m = withRate([0.1, 0.3, 0.2, 0.25, 0.4, 0.1, 0.2, 0.3]);
+      const events: Array<number | undefined> = [];
+      const r = await fit(m, { maxEpochs: 20, evalEvery: 1, patience: 3, timeBudgetMs: 0, lrDecay: { factor: 0.5, afterEvals: 2 }, onEpoch: (e) => events.push(e.decayedTo) });
+      expect(r.stopped).toBe('converged');
+      expect(m.scales).toEqual([1, 1, 1, 1, 0.5, 0.5, 0.5, 0.25]);
+      expect(r.state.history.map((h) => h.lrScale)).toEqual(m.scales);
+      expect(events).toEqual([undefined, undefined, undefined, 0.5, undefined, undefined, 0.25, undefined]);
+      // The evaluation that ends the run does not decay: nothing trains after it.
+      expect(r.state.lrScale).toBe(0.25);
+      expect(r.state.bestEpoch).toBe(5);
+    });
+
+    it('counts evaluations, not epochs, when validation runs every few epochs', async () => {
+      const m = withRate([0, 0.5, 0, 0.4, 0, 0.4, 0, 0.4, 0, 0.6]);
+      const r = await fit(m, { maxEpochs: 10, evalEvery: 2, patience: 5, timeBudgetMs: 0, lrDecay: { factor: 0.1, afterEvals: 2 } });
+      expect(m.scales.map((s) => Number(s.toPrecision(3)))).toEqual([1, 1, 1, 1, 1, 1, 0.1, 0.1, 0.1, 0.1]);
+      expect(r.state.bestEpoch).toBe(10);
+    });
+
+    it('resumes at the decayed rate it checkpointed, and a resumed run may take decay up from its state', async () => {
+      const metrics = [0.3, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2];
+      // Stopped after epoch 3 (as a time budget would), whose evaluation decayed the rate.
+      const first = await fit(withRate(metrics), { maxEpochs: 3, evalEvery: 1, patience: 9, timeBudgetMs: 0, lrDecay: { factor: 0.5, afterEvals: 2 } });
+      expect(first.state.lrScale).toBe(0.5);
+      const m = withRate(metrics);
+      const second = await fit(m, { maxEpochs: 6, evalEvery: 1, patience: 9, timeBudgetMs: 0, lrDecay: { factor: 0.5, afterEvals: 2 }, resumeFrom: { ...first.state, best: [Float32Array.of(1)] } });
+      expect(m.scales).toEqual([0.5, 0.5, 0.25]);
+      expect(second.state.history.map((h) => h.lrScale)).toEqual([1, 1, 1, 0.5, 0.5, 0.25]);
+
+      // A run checkpointed without decay resumes with it: the count of evaluations without
+      // a gain carries over (4 here), so the next one (5) does not decay, the sixth does.
+      const plain = await fit(withRate(metrics), { maxEpochs: 5, evalEvery: 1, patience: 9, timeBudgetMs: 0 });
+      expect(plain.state.lrScale).toBeUndefined();
+      expect(plain.state.history.every((h) => h.lrScale === undefined)).toBe(true);
+      const later = withRate(metrics);
+      const taken = await fit(later, { maxEpochs: 8, evalEvery: 1, patience: 9, timeBudgetMs: 0, lrDecay: { factor: 0.5, afterEvals: 2 }, resumeFrom: { ...plain.state, best: [Float32Array.of(1)] } });
+      expect(later.scales).toEqual([1, 1, 0.5]);
+      expect(taken.state.history.map((h) => h.lrScale)).toEqual([undefined, undefined, undefined, undefined, undefined, 1, 1, 0.5]);
+    });
+
+    it('refuses a trainable that cannot change its rate, and factors outside (0, 1)', async () => {
+      await expect(fit(scripted([0.1]), { maxEpochs: 1, evalEvery: 1, patience: 3, timeBudgetMs: 0, lrDecay: { factor: 0.5, afterEvals: 1 } })).rejects.toThrow(/setLearningRateScale/);
+      for (const factor of [0, 1, 1.5, NaN]) {
+        await expect(fit(withRate([0.1]), { maxEpochs: 1, evalEvery: 1, patience: 3, timeBudgetMs: 0, lrDecay: { factor, afterEvals: 1 } })).rejects.toThrow(/0 < factor < 1/);
+      }
+      await expect(fit(withRate([0.1]), { maxEpochs: 1, evalEvery: 1, patience: 3, timeBudgetMs: 0, lrDecay: { factor: 0.5, afterEvals: 0 } })).rejects.toThrow(/afterEvals/);
+    });
+  });
+
   it('writes and reads checkpoints whole, the optimiser\'s state included', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gg-ckpt-'));
     const state = { epoch: 3, bestEpoch: 2, bestMetric: 0.25, evalsWithoutGain: 1, history: [] };

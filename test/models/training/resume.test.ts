@@ -55,6 +55,33 @@ async function train(dir: string, epochs: number, log: string[]): Promise<Float3
   }
 }
 
+describe('learning-rate decay', () => {
+  it('scales the size of Adam\'s next step and nothing else: two identical runs, one rate halved after a step, move by exactly half as much', () => {
+    const { train: t, valid } = toyData();
+    const make = () => lightGcnTrainable(t, valid, null, { model: { numUsers: 30, numItems: 40, dim: 8, numLayers: 2, seed: 1 }, loss: { kind: 'bpr' }, lr: 0.01, batchSize: 32, l2: 1e-4, seed: 9, validK: 5, checkpointDir: null, runOptions: {} });
+    const a = make();
+    const b = make();
+    try {
+      a.trainable.step(0, 0);
+      b.trainable.step(0, 0);
+      const w1 = a.trainable.snapshot();
+      expect(b.trainable.snapshot()).toEqual(w1);
+      b.trainable.setLearningRateScale!(0.5);
+      a.trainable.step(0, 1);
+      b.trainable.step(0, 1);
+      const delta = (w: Float32Array[]) => w.flatMap((x, k) => Array.from(x, (v, j) => v - w1[k]![j]!));
+      const da = delta(a.trainable.snapshot());
+      const db = delta(b.trainable.snapshot());
+      const largest = Math.max(...da.map(Math.abs));
+      expect(largest).toBeGreaterThan(1e-3);
+      expect(Math.max(...da.map((d, i) => Math.abs(db[i]! - 0.5 * d)))).toBeLessThan(1e-6);
+    } finally {
+      a.dispose();
+      b.dispose();
+    }
+  });
+});
+
 describe('--resume', () => {
   it('continues a LightGCN run as if it had never stopped: same weights, bit for bit, Adam\'s moments included', async () => {
     const straight = fs.mkdtempSync(path.join(os.tmpdir(), 'gg-resume-a-'));
