@@ -2,6 +2,7 @@ import { runBaselines, type BaselineRow } from '../baselines/report';
 import type { Csr } from '../evaluation/interactions';
 import { readCheckpoint, type Checkpoint } from './checkpoint';
 import { fit, type FitOptions, type FitResult, type Trainable } from './fit-loop';
+import { formatScale } from './report-format';
 
 /** Which baselines a training run fits beside its model; `false` = none. */
 export type BaselineChoice = { itemKnn: boolean; bprMf: boolean; social: boolean } | false;
@@ -78,6 +79,7 @@ export async function resumeFromCheckpoint(
   const best = o.validated === false ? 'no validation: a fixed number of epochs' : `best validation R@20 ${ckpt.state.bestMetric.toFixed(4)} at epoch ${ckpt.state.bestEpoch}`;
   // Checkpoints written before the optimiser's state was saved resume with fresh moments.
   const fresh = ckpt.optimizer ? '' : '; the checkpoint holds no optimiser state, so Adam starts afresh';
-  o.log?.(`resuming from epoch ${ckpt.state.epoch} (${best}${fresh})`);
+  const rate = ckpt.state.lrScale !== undefined && ckpt.state.lrScale !== 1 ? `; learning rate ×${formatScale(ckpt.state.lrScale)} (decayed)` : '';
+  o.log?.(`resuming from epoch ${ckpt.state.epoch} (${best}${rate}${fresh})`);
   return ckpt;
 }
