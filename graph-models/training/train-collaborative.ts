@@ -60,7 +60,7 @@ export interface CollaborativeOptions {
  *   train + validation; 0 keeps the weights and only propagates them over the whole train
  *   graph. For a dataset where retraining from scratch costs hours (gowalla: ~4 h).
  */
-export type RefitPlan = { from: 'scratch' } | { from: 'selected'; epochs: number; /** Adam's rate for the continued epochs; default the run's. */ lr?: number };
+export type RefitPlan = { from: 'scratch' } | { from: 'selected'; epochs: number; /** Adam's rate for the continued epochs; default the rate the selected epoch trained at (the run's, unless `lrDecay` lowered it). */ lr?: number };
 
 export interface CollaborativeReport {
   model: string;
@@ -169,7 +169,11 @@ export async function trainCollaborative(
     // checkpoint, at the end, lets a later --resume reuse a finished refit.
     // A continued refit may take its own (smaller) learning rate: the selected weights sit
     // near a minimum of the train loss, and the added validation pairs move it a little.
-    const refitLr = plan.from === 'selected' && plan.lr !== undefined && plan.lr !== o.lr ? plan.lr : undefined;
+    // By default at the rate the selected weights were trained at: the run's, or its decayed
+    // rate when `lrDecay` lowered it before the selected epoch.
+    const selectedRate = o.lr * (result.state.history.find((h) => h.epoch === result.state.bestEpoch)?.lrScale ?? 1);
+    const wanted = plan.from === 'selected' ? (plan.lr ?? selectedRate) : o.lr;
+    const refitLr = wanted !== o.lr ? wanted : undefined;
     // A continued refit also records which selected weights it continued: after the
     // selection loop has run on (a later --resume) and chosen another epoch, its finished
     // refit is not reused but redone.

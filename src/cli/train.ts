@@ -47,7 +47,7 @@ type ModelName = (typeof MODELS)[number];
  * train + validation for the selected epochs, which becomes the saved model, and a finished
  * refit is checkpointed so a later `--resume --refit` reuses it; `--refit-from-selected N`:
  * instead continues the validation-selected weights on train + validation for N epochs
- * (at `--refit-lr`, default `--lr`), 0 only propagating them over the whole train graph; `--blend`: the headline
+ * (at `--refit-lr`, default the rate the selected epoch trained at), 0 only propagating them over the whole train graph; `--blend`: the headline
  * adds item-kNN and the friends' count with weights chosen on validation; `--loss softmax`:
  * a sampled softmax over cosine scores instead of BPR, checkpointed apart; `--lr-decay F`: the
  * learning rate × F after every `--lr-decay-after` evaluations without a gain), fits the baselines (and on a synthetic world the

@@ -131,21 +131,26 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
     expect(lrAlone.stderr).toMatch(/BAD_USER_INPUT.*--refit-lr goes with --refit-from-selected N/);
   }, 300_000);
 
-  it('with --lr-decay F records the rate each epoch trained at in the report and the decay in the manifest; refuses F outside (0, 1), a scratch --refit, --lr-decay-after alone and sage', async () => {
-    const base = ['--dataset', dataset, '--model', 'lightgcn', '--epochs', '8', '--eval-every', '1', '--patience', '8', '--baselines', 'none', '--batch', '128', '--lr', '0.05'];
-    const r = await startCli('src/cli/train.ts', [...base, '--lr-decay', '0.5', '--lr-decay-after', '1', '--version', `${version}-decay`], cliEnv({ GIFTGRAPH_TRUTH_DIR: truthDir })).done;
+  it('with --lr-decay F records the rate each epoch trained at in the report and the decay in the manifest, and refits from the selected weights at their rate; refuses F outside (0, 1), a scratch --refit, --lr-decay-after alone and sage', async () => {
+    const base = ['--dataset', dataset, '--model', 'lightgcn', '--epochs', '8', '--eval-every', '1', '--patience', '8', '--baselines', 'none', '--batch', '128', '--lr', '0.02'];
+    const r = await startCli('src/cli/train.ts', [...base, '--lr-decay', '0.5', '--lr-decay-after', '1', '--refit-from-selected', '1', '--version', `${version}-decay`], cliEnv({ GIFTGRAPH_TRUTH_DIR: truthDir })).done;
     expect(r.code).toBe(0);
     const dir = path.join(ARTIFACTS_DIR, 'lightgcn', `${version}-decay`);
     const report = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8'));
     const scales = report.fit.history.map((h: { lrScale?: number }) => h.lrScale);
     expect(scales).toHaveLength(8);
     expect(scales[0]).toBe(1);
-    // At lr 0.05 on 200 users validation stalls within the 8 epochs: the rate did decay.
+    // At lr 0.02 on 200 users validation stalls within the 8 epochs: the rate did decay.
     expect(scales.at(-1)).toBeLessThan(1);
     // afterEvals 1: the rate halves after every evaluation without a gain (the one ending the run excepted).
     const noGain = report.fit.history.map((h: { metric: number }, k: number) => k > 0 && h.metric <= Math.max(...report.fit.history.slice(0, k).map((x: { metric: number }) => x.metric)));
     for (let k = 1; k < 8; k++) expect(scales[k]).toBe(scales[k - 1] * (noGain[k - 1] ? 0.5 : 1));
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')).hyperparameters.lrDecay).toEqual({ factor: 0.5, afterEvals: 1 });
+    // The refit continues the selected weights at the rate they were trained at: here the
+    // best epoch (3) came after a decay, so that rate is recorded as the refit's.
+    const selectedScale = scales[report.fit.bestEpoch - 1];
+    expect(selectedScale).toBeLessThan(1);
+    expect(report.refit).toMatchObject({ from: 'selected', epochs: 1, lr: 0.02 * selectedScale });
 
     for (const [extra, message] of [
       [['--lr-decay', '1.5'], /--lr-decay must be between 0 and 1/],
