@@ -61,10 +61,10 @@ export interface FitOptions {
   /**
    * Multiply the learning rate by `factor` after every `afterEvals` evaluations in a row
    * without a better metric (a gain resets the count; early stopping still counts all of
-   * them, so set `patience` above `afterEvals`). A constant rate large enough to train
-   * fast stalls in the noise of its own steps; a smaller one from there gains more (seen
-   * on gowalla, where lr 0.005 levels off after ~100 epochs). Needs the trainable's
-   * `setLearningRateScale`. The multiplier is loop state: a resumed run trains at it.
+   * them, so set `patience` above `afterEvals`). The usual remedy when a rate large enough
+   * to train fast levels off in the noise of its own steps (gowalla at lr 0.005 after ~100
+   * epochs). Needs the trainable's `setLearningRateScale`. The multiplier is loop state: a
+   * resumed run trains at it.
    */
   lrDecay?: { factor: number; afterEvals: number };
   /** State restored from a checkpoint (`--resume`). */
