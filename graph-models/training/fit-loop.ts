@@ -79,6 +79,11 @@ export interface FitOptions {
   now?: () => number;
 }
 
+/** Training time of every epoch the state records, across resumed runs (an epoch's time includes its validation). */
+export function trainingMs(state: LoopState): number {
+  return state.history.reduce((t, h) => t + h.ms, 0);
+}
+
 export interface FitResult {
   state: LoopState;
   /** Why the loop ended. */

@@ -40,7 +40,7 @@ export function formatTable(rows: readonly TableRow[]): string {
   return [head, ...rows.map((r) => `| ${r.name} | ${r.users ?? '—'} | ${f(r.r10)} | ${f(r.n10)} | ${f(r.r20)} | ${f(r.n20)} | ${r.note} |`)].join('\n');
 }
 
-/** A learning-rate multiplier as printed: three significant digits, no float dust (0.2, 0.04, 0.008). */
+/** A learning rate or its multiplier as printed: three significant digits, no float dust (0.2, 0.04, 0.008; 0.0002, not 0.00020000000000000004). */
 export function formatScale(scale: number): string {
   return String(Number(scale.toPrecision(3)));
 }

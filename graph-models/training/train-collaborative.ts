@@ -8,7 +8,7 @@ import { PUBLISHED, type PublishedFigure } from '../evaluation/published';
 import { evaluateRanking, type RankingReport, type Scorer } from '../evaluation/ranking-metrics';
 import { blendScorer, selectBlend, type BlendParts, type BlendSelection } from '../evaluation/score-blend';
 import type { LightGcn, SocialMode } from '../encoders/lightgcn';
-import type { EpochEvent, EpochRecord, FitOptions, FitResult } from './fit-loop';
+import { trainingMs, type EpochEvent, type EpochRecord, type FitOptions, type FitResult } from './fit-loop';
 import { lightGcnTrainable, type LightGcnLoss } from './lightgcn-trainable';
 import { baselinesOnSplit, fitResumable, type BaselineChoice } from './run-steps';
 
@@ -192,7 +192,7 @@ export async function trainCollaborative(
         { resume: o.resume, checkpointDir: refitDir, ...(o.log ? { log: o.log } : {}), maxEpochs: epochs, evalEvery: epochs, patience: Infinity, timeBudgetMs: 0, validated: false, onOtherOptions: 'restart', ...(o.onStep ? { onStep: o.onStep } : {}) },
         refitOptions,
       );
-      ms = r.state.history.reduce((t, h) => t + h.ms, 0);
+      ms = trainingMs(r.state);
     }
     refit = { from: plan.from, epochs, ms, ...(refitLr !== undefined ? { lr: refitLr } : {}) };
     o.log?.(`refit: ${epochs} epochs, ${(ms / 1000).toFixed(0)} s of training`);
@@ -222,7 +222,8 @@ export async function trainCollaborative(
       epochs: result.state.epoch,
       bestEpoch: result.state.bestEpoch,
       bestValidRecall20: result.state.bestMetric,
-      ms: result.ms,
+      // Every epoch's, not this process's: a run resumed at its last epoch trains for 0 s.
+      ms: trainingMs(result.state),
       history: result.state.history,
     },
     test: served.figures.test,

@@ -7,7 +7,7 @@ import { oracleScorer, socialOracleScorer } from '../evaluation/oracle';
 import { PUBLISHED, type PublishedFigure } from '../evaluation/published';
 import { evaluateRanking, type RankingReport } from '../evaluation/ranking-metrics';
 import type { SageEncoder } from '../encoders/sage-encoder';
-import type { EpochEvent, EpochRecord, FitOptions, FitResult } from './fit-loop';
+import { trainingMs, type EpochEvent, type EpochRecord, type FitOptions, type FitResult } from './fit-loop';
 import { baselinesOnSplit, fitResumable, type BaselineChoice } from './run-steps';
 import { sageInputs } from './sage-graph';
 import { embedNodes, sageTrainable, type SageTrainOptions } from './sage-trainable';
@@ -135,7 +135,7 @@ export async function trainInductive(split: InteractionSplit, g: HeteroGraph, o:
   const report: InductiveReport = {
     model: 'sage',
     split: { kind: split.kind, splitAt: split.splitAt, users: c.train.numUsers, items: c.train.numItems, train: split.train.users.length, valid: split.valid.users.length, test: split.test.users.length, testUsers: test.users },
-    fit: { stopped: result.stopped, epochs: result.state.epoch, bestEpoch: result.state.bestEpoch, bestValidRecall20: result.state.bestMetric, ms: result.ms, history: result.state.history },
+    fit: { stopped: result.stopped, epochs: result.state.epoch, bestEpoch: result.state.bestEpoch, bestValidRecall20: result.state.bestMetric, ms: trainingMs(result.state), history: result.state.history },
     test,
     coldStartUsers: cold,
     coldStartItems: coldItems,
