@@ -161,6 +161,11 @@ export async function trainCollaborative(
   let refit: CollaborativeReport['refit'] = null;
   if (o.refit && result.state.bestEpoch > 0) {
     const plan = o.refit;
+    // A resume without --lr-decay of a run that decayed earlier: caught here, after the
+    // (resumed, checkpointed) selection loop, so a rerun with --refit-from-selected loses nothing.
+    if (plan.from === 'scratch' && result.state.history.some((h) => (h.lrScale ?? 1) !== 1)) {
+      throw new RangeError('this run\'s learning rate decayed, and a scratch refit retrains at one rate: refit from the selected weights (--refit-from-selected N)');
+    }
     const epochs = plan.from === 'scratch' ? result.state.bestEpoch : plan.epochs;
     o.log?.(plan.from === 'scratch'
       ? `refit: training from scratch on train + validation for the selected ${epochs} epochs`
