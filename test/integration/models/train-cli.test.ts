@@ -131,7 +131,7 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
     expect(lrAlone.stderr).toMatch(/BAD_USER_INPUT.*--refit-lr goes with --refit-from-selected N/);
   }, 300_000);
 
-  it('with --lr-decay F records the rate each epoch trained at in the report and the decay in the manifest, and refits from the selected weights at their rate; refuses F outside (0, 1), a scratch --refit, --lr-decay-after alone and sage', async () => {
+  it('with --lr-decay F records the rate each epoch trained at in the report and the decay in the manifest, and refits from the selected weights at their rate; refuses F outside (0, 1), a scratch --refit (also on a resume without the flag), --lr-decay-after alone and sage', async () => {
     const base = ['--dataset', dataset, '--model', 'lightgcn', '--epochs', '8', '--eval-every', '1', '--patience', '8', '--baselines', 'none', '--batch', '128', '--lr', '0.02'];
     const r = await startCli('src/cli/train.ts', [...base, '--lr-decay', '0.5', '--lr-decay-after', '1', '--refit-from-selected', '1', '--version', `${version}-decay`], cliEnv({ GIFTGRAPH_TRUTH_DIR: truthDir })).done;
     expect(r.code).toBe(0);
@@ -151,6 +151,10 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
     const selectedScale = scales[report.fit.bestEpoch - 1];
     expect(selectedScale).toBeLessThan(1);
     expect(report.refit).toMatchObject({ from: 'selected', epochs: 1, lr: 0.02 * selectedScale });
+    // Resumed without the flag, the decayed run still refuses a scratch refit (after its selection loop, which has nothing left to train).
+    const scratch = await startCli('src/cli/train.ts', [...base, '--resume', '--refit', '--version', `${version}-decay`], cliEnv({ GIFTGRAPH_TRUTH_DIR: truthDir })).done;
+    expect(scratch.code).toBe(1);
+    expect(scratch.stderr).toMatch(/learning rate decayed, and a scratch refit retrains at one rate/);
 
     for (const [extra, message] of [
       [['--lr-decay', '1.5'], /--lr-decay must be between 0 and 1/],
