@@ -101,10 +101,12 @@ export async function fit(model: Trainable, o: FitOptions): Promise<FitResult> {
   if (decay && !(decay.factor > 0 && decay.factor < 1 && Number.isInteger(decay.afterEvals) && decay.afterEvals >= 1)) {
     throw new RangeError(`lrDecay needs 0 < factor < 1 and a positive integer afterEvals, got ${JSON.stringify(decay)}`);
   }
-  let lrScale = o.resumeFrom?.lrScale ?? 1;
-  if ((decay || lrScale !== 1) && !model.setLearningRateScale) throw new Error('this trainable cannot change its learning rate (no setLearningRateScale)');
-  if (lrScale !== 1) model.setLearningRateScale!(lrScale);
-  if (decay || lrScale !== 1) state.lrScale = lrScale;
+  // The multiplier lives in the state only (recorded per epoch, checkpointed); absent for a
+  // run that neither decays nor resumed a decayed one.
+  const resumedScale = o.resumeFrom?.lrScale ?? 1;
+  if ((decay || resumedScale !== 1) && !model.setLearningRateScale) throw new Error('this trainable cannot change its learning rate (no setLearningRateScale)');
+  if (resumedScale !== 1) model.setLearningRateScale!(resumedScale);
+  if (decay || resumedScale !== 1) state.lrScale = resumedScale;
   let best: Float32Array[] | null = o.resumeFrom?.best ?? null;
   let stopped: FitResult['stopped'] = 'max-epochs';
   // A run resumed after it converged trains no further epoch (its best weights are final).
@@ -130,16 +132,15 @@ export async function fit(model: Trainable, o: FitOptions): Promise<FitResult> {
         state.evalsWithoutGain++;
       }
     }
-    const rec: EpochRecord = { epoch: state.epoch, loss: lossSum / model.stepsPerEpoch, metric, ms: now() - e0, ...(state.lrScale !== undefined ? { lrScale } : {}) };
+    const rec: EpochRecord = { epoch: state.epoch, loss: lossSum / model.stepsPerEpoch, metric, ms: now() - e0, ...(state.lrScale !== undefined ? { lrScale: state.lrScale } : {}) };
     state.history.push(rec);
     // Decayed before the checkpoint, so a resume trains the next epoch at the new rate.
     const decays = decay !== undefined && metric !== null && state.evalsWithoutGain > 0 && state.evalsWithoutGain < o.patience && state.evalsWithoutGain % decay.afterEvals === 0;
     if (decays) {
-      lrScale *= decay.factor;
-      state.lrScale = lrScale;
-      model.setLearningRateScale!(lrScale);
+      state.lrScale = state.lrScale! * decay.factor;
+      model.setLearningRateScale!(state.lrScale);
     }
-    o.onEpoch?.({ ...rec, best: state.bestMetric, bestEpoch: state.bestEpoch, ...(decays ? { decayedTo: lrScale } : {}) });
+    o.onEpoch?.({ ...rec, best: state.bestMetric, bestEpoch: state.bestEpoch, ...(decays ? { decayedTo: state.lrScale } : {}) });
     if (metric !== null && model.checkpoint) await model.checkpoint(state, best);
     if (state.evalsWithoutGain >= o.patience) {
       stopped = 'converged';
