@@ -38,6 +38,15 @@ export function intArg(args: ParsedArgs, name: string, def: number, min = 0): nu
   return n;
 }
 
+/** A finite number ≥ 0 (> 0 with `positive`), or `def` when the flag is absent. */
+export function numArg(args: ParsedArgs, name: string, def: number, o: { positive?: boolean } = {}): number {
+  const raw = args.values[name];
+  if (raw === undefined) return def;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || (o.positive && n === 0)) throw new BadInputError(`--${name} must be a ${o.positive ? 'positive' : 'non-negative'} number; got ${JSON.stringify(raw)}`);
+  return n;
+}
+
 /** Runs a CLI main: prints a coded error on failure and sets the exit code. */
 export function runCli(main: () => Promise<void>): void {
   main().then(

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { clockFromConfig } from '../clock/clock';
 import { loadConfig, PROJECT_ROOT } from '../config/config';
-import { ARTIFACTS_DIR } from '../embeddings/artifact-store';
+import { ARTIFACTS_DIR, timestampedVersion } from '../embeddings/artifact-store';
 import { CART_ITEM_WEIGHT_KEY, SOCIAL_BETA_KEY, SOCIAL_WINDOW_KEY } from '../embeddings/manifest';
 import { BadInputError } from '../errors/errors';
 import { FEATURE_SCHEMA } from '../features/node-features';
@@ -28,7 +28,7 @@ import type { LightGcnLoss } from '../../graph-models/training/lightgcn-trainabl
 import { DEFAULT_SOFTMAX_TEMPERATURE } from '../../graph-models/encoders/lightgcn';
 import { trainInductive } from '../../graph-models/training/train-inductive';
 import { HEAD_TRAINERS } from '../../graph-models/heads';
-import { intArg, parseArgs, runCli, type ParsedArgs } from './args';
+import { intArg, numArg, parseArgs, runCli, type ParsedArgs } from './args';
 
 /** Encoders trained here; ranking heads register in graph-models/heads (HEAD_TRAINERS). */
 const MODELS = ['sage', 'lightgcn', 'socialgcn'] as const;
@@ -92,7 +92,7 @@ runCli(async () => {
     baselines: baselines === 'none' ? (false as const) : { itemKnn: true, bprMf: baselines === 'all', social: true },
     log: (l: string) => logger.info(l),
   };
-  const lr = num(args, 'lr', model === 'sage' ? 0.003 : 0.001);
+  const lr = numArg(args, 'lr', model === 'sage' ? 0.003 : 0.001);
   const batchSize = intArg(args, 'batch', model === 'sage' ? 512 : 2048, 2);
 
   const tfRuntime = await initTfBackend({ logger, kernels: ['UnsortedSegmentSum'], ...(config.tfRequireNative ? { require: 'tensorflow' as const } : {}) });
@@ -107,7 +107,7 @@ runCli(async () => {
     const split = splitInteractions(g, { seed, cutoff: (meta.cutoff as number | null) ?? null });
     logger.info(`split (${split.kind}): ${split.train.users.length} train, ${split.valid.users.length} validation, ${split.test.users.length} test pairs`);
     const hooks = progressHooks(common.maxEpochs, Math.ceil(split.train.users.length / batchSize));
-    const version = args.values.version ?? `${dataset}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`;
+    const version = args.values.version ?? timestampedVersion(dataset, new Date());
     const dir = path.join(ARTIFACTS_DIR, model, version);
 
     let table: string;
@@ -121,7 +121,7 @@ runCli(async () => {
       const temperature = 0.1;
       const truth = truthFilePath(config.truthDir, dataset);
       // 0 by default: the committed demo-v1 was trained without it, and its command must reproduce it.
-      const giftWeight = num(args, 'gift-weight', 0);
+      const giftWeight = numArg(args, 'gift-weight', 0);
       const giftEvents = giftWeight > 0 ? await exportGifts(graph, dataset) : [];
       const r = await trainInductive(split, g, { ...common, ...hooks, hiddenDim: dim, outDim: dim, fanouts, batchSize, lr, temperature, friendWeight: 0.5, giftWeight, giftEvents, truthFile: truth });
       try {
@@ -158,7 +158,7 @@ runCli(async () => {
       ]);
       card = `- What: inductive heterogeneous GraphSAGE encoder (Hamilton et al., NeurIPS 2017), ${fanouts.length} layers, fanouts ${fanouts.join('/')}, mean aggregation, ${dim}-d L2-normalised embeddings; trained on purchase (in-batch softmax with logQ correction) and friendship links.\n- Serves: yes. Users and items are embedded from features (src/features, as of t) and sampled neighbours only, so a brand-new user or item gets an embedding, and embeddings refresh after writes.\n`;
     } else {
-      const r = await trainCollaborative(split, g, { ...common, ...hooks, social: model === 'lightgcn' ? 'none' : 'fusion', dim, layers: intArg(args, 'layers', 3, 0), lr, l2: num(args, 'l2', 1e-4), batchSize, loss, refit, blend: args.flags.has('blend'), ...(lrDecay ? { lrDecay } : {}) });
+      const r = await trainCollaborative(split, g, { ...common, ...hooks, social: model === 'lightgcn' ? 'none' : 'fusion', dim, layers: intArg(args, 'layers', 3, 0), lr, l2: numArg(args, 'l2', 1e-4), batchSize, loss, refit, blend: args.flags.has('blend'), ...(lrDecay ? { lrDecay } : {}) });
       try {
         await r.model.save(dir, { dataset, version });
       } finally {
@@ -168,7 +168,7 @@ runCli(async () => {
       report = r.report;
       const blend = r.report.blend;
       // The blend's weights travel with the model: scoring the artifact as reported needs them.
-      hyper = { social: model === 'lightgcn' ? 'none' : 'fusion', loss, batchSize, lr, l2: num(args, 'l2', 1e-4), layers: intArg(args, 'layers', 3, 0), refit: r.report.refit, ...(lrDecay ? { lrDecay } : {}), ...(blend ? { [BLEND_KEY]: blend.selection.selected } : {}) };
+      hyper = { social: model === 'lightgcn' ? 'none' : 'fusion', loss, batchSize, lr, l2: numArg(args, 'l2', 1e-4), layers: intArg(args, 'layers', 3, 0), refit: r.report.refit, ...(lrDecay ? { lrDecay } : {}), ...(blend ? { [BLEND_KEY]: blend.selection.selected } : {}) };
       const selectedNote = `best epoch ${r.report.fit.bestEpoch} of ${r.report.fit.epochs}, ${r.report.fit.stopped}`;
       const servedName = !r.report.refit
         ? `${model} (ours, validation-selected)`
@@ -256,14 +256,6 @@ function progressHooks(maxEpochs: number, stepsPerEpoch: number) {
   };
 }
 
-function num(args: ParsedArgs, name: string, def: number): number {
-  const raw = args.values[name];
-  if (raw === undefined) return def;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new BadInputError(`--${name} must be a non-negative number; got ${JSON.stringify(raw)}`);
-  return n;
-}
-
 /** What `--refit-from-selected N` did to the selected weights, for the report's text. */
 function refitFromSelectedText(epochs: number, lr?: number): string {
   return epochs === 0 ? 'propagated over train + validation' : `continued on train + validation for ${epochs} epochs${lr !== undefined ? ` at lr ${formatScale(lr)}` : ''}`;
@@ -278,7 +270,7 @@ function refitOf(args: ParsedArgs): RefitPlan | null {
   if (fromSelected === undefined) return null;
   const epochs = intArg(args, 'refit-from-selected', 0, 0);
   if (args.values['refit-lr'] === undefined) return { from: 'selected', epochs };
-  const lr = num(args, 'refit-lr', 0);
+  const lr = numArg(args, 'refit-lr', 0);
   if (lr === 0) throw new BadInputError('--refit-lr must be > 0');
   return { from: 'selected', epochs, lr };
 }
@@ -294,7 +286,7 @@ function lrDecayOf(args: ParsedArgs, model: ModelName, refit: RefitPlan | null):
     return null;
   }
   if (model === 'sage') throw new BadInputError('--lr-decay is for lightgcn and socialgcn');
-  const factor = num(args, 'lr-decay', 0);
+  const factor = numArg(args, 'lr-decay', 0);
   if (!(factor > 0 && factor < 1)) throw new BadInputError(`--lr-decay must be between 0 and 1 (exclusive); got ${args.values['lr-decay']}`);
   if (refit?.from === 'scratch') throw new BadInputError('--lr-decay and --refit exclude each other: a scratch refit retrains at one rate; use --refit-from-selected N');
   return { factor, afterEvals: intArg(args, 'lr-decay-after', 2, 1) };
@@ -308,7 +300,7 @@ function lossOf(args: ParsedArgs): LightGcnLoss {
     return { kind };
   }
   if (kind !== 'softmax') throw new BadInputError(`--loss must be bpr or softmax; got ${JSON.stringify(kind)}`);
-  const temperature = num(args, 'temperature', DEFAULT_SOFTMAX_TEMPERATURE);
+  const temperature = numArg(args, 'temperature', DEFAULT_SOFTMAX_TEMPERATURE);
   if (temperature === 0) throw new BadInputError('--temperature must be > 0');
   return { kind, negatives: intArg(args, 'negatives', 1024, 1), temperature };
 }

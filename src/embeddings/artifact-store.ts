@@ -19,6 +19,11 @@ export interface ArtifactRef {
   manifest: Manifest;
 }
 
+/** The version a training run gets when none is named: the dataset and the run's UTC start, to the second. */
+export function timestampedVersion(dataset: string, at: Date): string {
+  return `${dataset}-${at.toISOString().replace(/[:.]/g, '-').slice(0, 19)}`;
+}
+
 export class ArtifactStore {
   constructor(private readonly root: string) {}
 

@@ -10,6 +10,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { intArg, numArg, parseArgs, type FlagSpec } from '../../../src/cli/args';
+import { timestampedVersion } from '../../../src/embeddings/artifact-store';
 import { BadInputError } from '../../../src/errors/errors';
 import { GIFT_FEATURE_COUNT, GIFT_FEATURE_SCHEMA_VERSION, GIFT_FEATURES } from '../../../src/features/gift-features';
 import { loadHeteroGraph } from '../../../src/features/load-graph';
@@ -26,11 +28,11 @@ import { runGiftHead, type GiftHeadRun } from './run';
 export const GIFT_HEAD_NAME = 'gift-recipient';
 export const WEIGHTS_FILE = 'weights.json';
 
-const FLAGS = ['dataset', 'version', 'seed', 'hidden', 'lr', 'epochs', 'patience', 'stride', 'cut-points', 'negative-keep'] as const;
-type Flag = (typeof FLAGS)[number];
+const FLAGS: FlagSpec = { dataset: 'value', version: 'value', seed: 'value', hidden: 'value', lr: 'value', epochs: 'value', patience: 'value', stride: 'value', 'cut-points': 'value', 'negative-keep': 'value' };
 
 export async function trainGiftRecipient(ctx: HeadTrainContext): Promise<void> {
-  const args = parseFlags(ctx.argv);
+  const parsed = parseArgs(ctx.argv, FLAGS);
+  const args = parsed.values;
   const dataset = args.dataset;
   if (!dataset) throw new BadInputError('--dataset is required for --model gift-recipient');
   const meta = (await ctx.graph.query(DATASETS.cypher)).find((d) => d.id === dataset);
@@ -45,14 +47,14 @@ export async function trainGiftRecipient(ctx: HeadTrainContext): Promise<void> {
   const truth = await loadNextGiftTruth(truthFilePath(ctx.truthDir, dataset));
   // An imported dataset has no cutoff: its timeline ends at its last gift.
   const end = cutoff ?? gifts.reduce((m, x) => Math.max(m, x.at), -Infinity);
-  const seed = int(args, 'seed', 42);
+  const seed = intArg(parsed, 'seed', 42);
   const hyper = {
-    hidden: int(args, 'hidden', 16), lr: num(args, 'lr', 0.003), epochs: int(args, 'epochs', 30), patience: int(args, 'patience', 4),
-    strideDays: int(args, 'stride', 7), cutPoints: int(args, 'cut-points', 70), negativeKeep: num(args, 'negative-keep', 0.1),
+    hidden: intArg(parsed, 'hidden', 16), lr: numArg(parsed, 'lr', 0.003), epochs: intArg(parsed, 'epochs', 30), patience: intArg(parsed, 'patience', 4),
+    strideDays: intArg(parsed, 'stride', 7), cutPoints: intArg(parsed, 'cut-points', 70), negativeKeep: numArg(parsed, 'negative-keep', 0.1),
   };
   ctx.logger.info(`exported ${dataset}: ${g.nodes.user.ids.length} users, ${gifts.length} gifts, ${occasions.length} holidays`);
   const run = runGiftHead(g, gifts, occasions, { cutoff: end, seed, truth, log: (l) => ctx.logger.info(l), ...hyper });
-  const version = args.version ?? `${dataset}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`;
+  const version = args.version ?? timestampedVersion(dataset, new Date());
   const dir = path.join(ctx.artifactsDir, GIFT_HEAD_NAME, version);
   const { table, artifactHash } = writeGiftHeadArtifact(dir, {
     version, dataset, run, snapshot: snapshot.hash, backend: ctx.backend, commit: ctx.commit, command: ctx.command, seed, hyperparameters: hyper,
@@ -98,32 +100,4 @@ export function writeGiftHeadArtifact(
     modelCard: modelCard(o.version, o.dataset, o.snapshot, r, o.command, o.commit, o.backend),
   });
   return { table, artifactHash: manifest.artifactHash };
-}
-
-function parseFlags(argv: string[]): Partial<Record<Flag, string>> {
-  const out: Partial<Record<Flag, string>> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) throw new BadInputError(`unexpected argument ${JSON.stringify(a)}`);
-    const [name, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
-    if (!(FLAGS as readonly string[]).includes(name)) throw new BadInputError(`unknown flag --${name} for --model gift-recipient (flags: ${FLAGS.map((f) => `--${f}`).join(', ')})`);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new BadInputError(`--${name} needs a value`);
-    out[name as Flag] = value;
-  }
-  return out;
-}
-
-function num(args: Partial<Record<Flag, string>>, name: Flag, def: number): number {
-  const raw = args[name];
-  if (raw === undefined) return def;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new BadInputError(`--${name} must be a non-negative number; got ${JSON.stringify(raw)}`);
-  return n;
-}
-
-function int(args: Partial<Record<Flag, string>>, name: Flag, def: number): number {
-  const n = num(args, name, def);
-  if (!Number.isInteger(n)) throw new BadInputError(`--${name} must be an integer; got ${JSON.stringify(args[name])}`);
-  return n;
 }

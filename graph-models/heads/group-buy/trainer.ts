@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs, intArg, type ParsedArgs } from '../../../src/cli/args';
+import { parseArgs, intArg, numArg } from '../../../src/cli/args';
+import { timestampedVersion } from '../../../src/embeddings/artifact-store';
 import { BadInputError } from '../../../src/errors/errors';
 import { CONTEXT_COLUMNS, FEATURE_COLUMNS, GROUP_BUY_FEATURE_VERSION, PERSON_COLUMNS } from '../../../src/features/group-buy-features';
 import type { GraphClient } from '../../../src/graph/graph-client';
@@ -36,13 +37,13 @@ export async function trainGroupBuy(ctx: HeadTrainContext): Promise<void> {
   const meta = (await ctx.graph.query(DATASETS.cypher)).find((d) => d.id === dataset);
   if (!meta) throw new BadInputError(`dataset "${dataset}" is not in the graph; seed or import it first`);
   const seed = intArg(args, 'seed', GROUP_BUY_DEFAULTS.seed);
-  const version = args.values.version ?? `${dataset}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`;
+  const version = args.values.version ?? timestampedVersion(dataset, new Date());
   const dir = path.join(ctx.artifactsDir, GROUP_BUY_MODEL, version);
   const t0 = performance.now();
   const log = (l: string) => ctx.logger.info(l);
 
   if (meta.kind === 'imported') {
-    const r = await evaluateBeibei(ctx.graph, { dataset, seed, testShare: 0.2, epochs: intArg(args, 'beibei-epochs', 300, 1), lr: num(args, 'lr', 0.05), log });
+    const r = await evaluateBeibei(ctx.graph, { dataset, seed, testShare: 0.2, epochs: intArg(args, 'beibei-epochs', 300, 1), lr: numArg(args, 'lr', 0.05, { positive: true }), log });
     fs.mkdirSync(dir, { recursive: true });
     const run = { command: ctx.command, commit: ctx.commit, backend: ctx.backend };
     fs.writeFileSync(path.join(dir, 'report.json'), JSON.stringify({ ...r, ...run, wallMs: performance.now() - t0 }, null, 2) + '\n');
@@ -57,7 +58,7 @@ export async function trainGroupBuy(ctx: HeadTrainContext): Promise<void> {
     dataset, seed,
     maxEpochs: intArg(args, 'epochs', GROUP_BUY_DEFAULTS.maxEpochs, 1),
     hidden: intArg(args, 'hidden', GROUP_BUY_DEFAULTS.hidden, 1),
-    lr: num(args, 'lr', GROUP_BUY_DEFAULTS.lr),
+    lr: numArg(args, 'lr', GROUP_BUY_DEFAULTS.lr, { positive: true }),
     horizon: (meta.cutoff as number | null) ?? null,
     truthFile: truthFilePath(ctx.truthDir, dataset),
     log,
@@ -102,10 +103,3 @@ export async function writeGroupBuyArtifact(
   });
 }
 
-function num(args: ParsedArgs, name: string, def: number): number {
-  const raw = args.values[name];
-  if (raw === undefined) return def;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new BadInputError(`--${name} must be a positive number; got ${JSON.stringify(raw)}`);
-  return n;
-}

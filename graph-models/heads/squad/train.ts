@@ -11,7 +11,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ArtifactStore } from '../../../src/embeddings/artifact-store';
+import { intArg, numArg, parseArgs, type FlagSpec } from '../../../src/cli/args';
+import { ArtifactStore, timestampedVersion } from '../../../src/embeddings/artifact-store';
 import { encoderFanouts } from '../../../src/embeddings/encoder-runtime';
 import { BadInputError } from '../../../src/errors/errors';
 import { loadHeteroGraph } from '../../../src/features/load-graph';
@@ -31,11 +32,11 @@ import { runSquadHead, type SquadHeadRun } from './run';
 export const SQUAD_HEAD_NAME = 'squad';
 export const WEIGHTS_FILE = 'weights.json';
 
-const FLAGS = ['dataset', 'version', 'encoder', 'seed', 'hidden', 'lr', 'epochs', 'patience', 'windows', 'negatives', 'labels'] as const;
-type Flag = (typeof FLAGS)[number];
+const FLAGS: FlagSpec = { dataset: 'value', version: 'value', encoder: 'value', seed: 'value', hidden: 'value', lr: 'value', epochs: 'value', patience: 'value', windows: 'value', negatives: 'value', labels: 'value' };
 
 export async function trainSquad(ctx: HeadTrainContext): Promise<void> {
-  const args = parseFlags(ctx.argv);
+  const parsed = parseArgs(ctx.argv, FLAGS);
+  const args = parsed.values;
   const dataset = args.dataset;
   if (!dataset) throw new BadInputError('--dataset is required for --model squad');
   const meta = (await ctx.graph.query(DATASETS.cypher)).find((d) => d.id === dataset);
@@ -53,10 +54,10 @@ export async function trainSquad(ctx: HeadTrainContext): Promise<void> {
   const snapshot = await datasetFingerprint(ctx.graph, dataset);
   const oracle = await loadSquadUtility(truthFilePath(ctx.truthDir, dataset), g.nodes.user.ids, g.nodes.item.ids);
   const { encoder } = await SageEncoder.load(ref.dir);
-  const seed = int(args, 'seed', 42);
+  const seed = intArg(parsed, 'seed', 42);
   const hyper = {
-    hidden: int(args, 'hidden', 8), lr: num(args, 'lr', 0.01), epochs: int(args, 'epochs', 60), patience: int(args, 'patience', 8),
-    windows: int(args, 'windows', 3), negatives: int(args, 'negatives', 50), labels: labels as 'any' | 'together',
+    hidden: intArg(parsed, 'hidden', 8), lr: numArg(parsed, 'lr', 0.01), epochs: intArg(parsed, 'epochs', 60), patience: intArg(parsed, 'patience', 8),
+    windows: intArg(parsed, 'windows', 3), negatives: intArg(parsed, 'negatives', 50), labels: labels as 'any' | 'together',
   };
   const encoderName = `sage/${ref.version}`;
   ctx.logger.info(`exported ${dataset}: ${g.nodes.user.ids.length} users, ${g.nodes.item.ids.length} items, ${squads.length} squads; embeddings from ${encoderName}`);
@@ -68,7 +69,7 @@ export async function trainSquad(ctx: HeadTrainContext): Promise<void> {
   } finally {
     encoder.dispose();
   }
-  const version = args.version ?? `${dataset}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}`;
+  const version = args.version ?? timestampedVersion(dataset, new Date());
   const dir = path.join(ctx.artifactsDir, SQUAD_HEAD_NAME, version);
   const { table, artifactHash } = writeSquadHeadArtifact(dir, {
     version, dataset, run, snapshot: snapshot.hash, backend: ctx.backend, commit: ctx.commit, command: ctx.command, seed, hyperparameters: hyper,
@@ -115,32 +116,4 @@ export function writeSquadHeadArtifact(
     modelCard: squadModelCard(o.version, o.dataset, o.snapshot, r, { command: o.command, commit: o.commit, backend: o.backend, encoder: o.run.weights.encoder, hidden: o.run.weights.hidden }),
   });
   return { table, artifactHash: manifest.artifactHash };
-}
-
-function parseFlags(argv: string[]): Partial<Record<Flag, string>> {
-  const out: Partial<Record<Flag, string>> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) throw new BadInputError(`unexpected argument ${JSON.stringify(a)}`);
-    const [name, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
-    if (!(FLAGS as readonly string[]).includes(name)) throw new BadInputError(`unknown flag --${name} for --model squad (flags: ${FLAGS.map((f) => `--${f}`).join(', ')})`);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new BadInputError(`--${name} needs a value`);
-    out[name as Flag] = value;
-  }
-  return out;
-}
-
-function num(args: Partial<Record<Flag, string>>, name: Flag, def: number): number {
-  const raw = args[name];
-  if (raw === undefined) return def;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new BadInputError(`--${name} must be a non-negative number; got ${JSON.stringify(raw)}`);
-  return n;
-}
-
-function int(args: Partial<Record<Flag, string>>, name: Flag, def: number): number {
-  const n = num(args, name, def);
-  if (!Number.isInteger(n)) throw new BadInputError(`--${name} must be an integer; got ${JSON.stringify(args[name])}`);
-  return n;
 }

@@ -194,4 +194,13 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/BAD_USER_INPUT.*--model/);
   });
+
+  it('hands a head its own flags, and the head refuses one it does not know or a bad number with a coded error', async () => {
+    const unknown = await startCli('src/cli/train.ts', ['--model', 'squad', '--dataset', dataset, '--hiden', '8'], cliEnv()).done;
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/BAD_USER_INPUT.*unknown flag --hiden; known: .*--hidden/);
+    const bad = await startCli('src/cli/train.ts', ['--model', 'gift-recipient', '--dataset', dataset, '--lr', '-0.1'], cliEnv()).done;
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/BAD_USER_INPUT.*--lr must be a non-negative number; got "-0.1"/);
+  });
 });
