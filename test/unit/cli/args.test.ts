@@ -1,20 +1,8 @@
 import { intArg, numArg, parseArgs } from '../../../src/cli/args';
 import { timestampedVersion } from '../../../src/embeddings/artifact-store';
-import { ErrorCode } from '../../../src/errors/codes';
-import { BadInputError } from '../../../src/errors/errors';
+import { badInput } from '../../support/errors';
 
 const SPEC = { dataset: 'value', lr: 'value', epochs: 'value', resume: 'boolean', caps: 'multi' } as const;
-
-function badInput(f: () => unknown): BadInputError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(BadInputError);
-    expect((e as BadInputError).code).toBe(ErrorCode.BAD_USER_INPUT);
-    return e as BadInputError;
-  }
-  throw new Error('expected a BadInputError');
-}
 
 describe('parseArgs', () => {
   it('reads values, inline values, booleans and repeated flags', () => {

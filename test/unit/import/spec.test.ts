@@ -1,22 +1,10 @@
-import { BadInputError } from '../../../src/errors/errors';
-import { ErrorCode } from '../../../src/errors/codes';
 import { parseImportArgs, formatFromExtension } from '../../../src/import/spec';
+import { badInput } from '../../support/errors';
 import { tempDir } from './tmp-files';
 
 // Files "exist" when listed here; the cwd is fixed, so paths resolve the same everywhere.
 const present = new Set(['/data/train.txt', '/data/test.txt', '/data/trust.txt', '/data/i.csv', '/data/f.tsv', '/data/tune.txt', '/data/invalid.txt', '/data/a:b.txt']);
 const parse = (...argv: string[]) => parseImportArgs(argv, { cwd: '/data', isFile: (p) => present.has(p) });
-
-function badInput(fn: () => unknown): BadInputError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(BadInputError);
-    expect((e as BadInputError).code).toBe(ErrorCode.BAD_USER_INPUT);
-    return e as BadInputError;
-  }
-  throw new Error('expected a BadInputError');
-}
 
 describe('parseImportArgs', () => {
   it('parses the Last.fm shape: published split + social, one --format for all', () => {
