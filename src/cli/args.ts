@@ -15,10 +15,14 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (!a.startsWith('--')) throw new BadInputError(`unexpected argument ${JSON.stringify(a)}`);
-    const [name, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
+    // Split at the first '=' only: a value may hold '=' itself (`--version=a=b` is "a=b").
+    const eq = a.indexOf('=');
+    const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
+    const inline = eq < 0 ? undefined : a.slice(eq + 1);
     const kind = spec[name];
     if (!kind) throw new BadInputError(`unknown flag --${name}; known: ${Object.keys(spec).map((k) => '--' + k).join(', ')}`);
     if (kind === 'boolean') {
+      if (inline !== undefined) throw new BadInputError(`--${name} takes no value; got ${JSON.stringify(inline)}`);
       out.flags.add(name);
       continue;
     }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { intArg, numArg, parseArgs } from '../../../src/cli/args';
 import { timestampedVersion } from '../../../src/embeddings/artifact-store';
 import { badInput } from '../../support/errors';
@@ -12,7 +13,18 @@ describe('parseArgs', () => {
     expect(a.multi).toEqual({ caps: ['10', '20'] });
   });
 
-  it('names the flag that is unknown, lacks its value or is a stray argument', () => {
+  it('gives back every value as written, whether passed as `--flag value` or `--flag=value`, "=" in values included', () => {
+    const value = fc.string({ minLength: 1 }).filter((v) => !v.startsWith('--'));
+    fc.assert(
+      fc.property(fc.record({ dataset: value, lr: value, epochs: value }, { requiredKeys: [] }), fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), (values, inline) => {
+        const argv = Object.entries(values).flatMap(([k, v], i) => (inline[i] ? [`--${k}=${v}`] : [`--${k}`, v]));
+        expect(parseArgs(argv, SPEC).values).toEqual(values);
+      }),
+    );
+  });
+
+  it('names the flag that is unknown, lacks its value, gets a value it does not take, or is a stray argument', () => {
+    expect(badInput(() => parseArgs(['--resume=false'], SPEC)).message).toBe('--resume takes no value; got "false"');
     expect(badInput(() => parseArgs(['--datset', 'demo'], SPEC)).message).toMatch(/unknown flag --datset; known: --dataset/);
     expect(badInput(() => parseArgs(['--dataset'], SPEC)).message).toBe('--dataset needs a value');
     expect(badInput(() => parseArgs(['--dataset', '--resume'], SPEC)).message).toBe('--dataset needs a value');
