@@ -1,4 +1,6 @@
+import { intArg, parseArgs } from '../src/cli/args';
 import { loadConfig } from '../src/config/config';
+import { BadInputError } from '../src/errors/errors';
 import { systemClock } from '../src/clock/clock';
 import { ARTIFACTS_DIR, ArtifactStore } from '../src/embeddings/artifact-store';
 import { EmbeddingRefresher } from '../src/embeddings/embedding-refresher';
@@ -37,11 +39,12 @@ import { fmt, table } from './support';
  * Writes only embeddings of the active version (what serving does after every write).
  */
 export async function main(args: string[]): Promise<void> {
-  const arg = (name: string, def: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : def);
-  const dataset = arg('dataset', 'demo');
-  const sample = Number(arg('users', '40'));
-  const fullRuns = Number(arg('full-runs', '3'));
-  const caps = arg('caps', '100,1000').split(',').map(Number);
+  const opts = parseArgs(args, { dataset: 'value', users: 'value', 'full-runs': 'value', caps: 'value', 'fidelity-only': 'boolean', fills: 'value' });
+  const dataset = opts.values.dataset ?? 'demo';
+  const sample = intArg(opts, 'users', 40, 1);
+  const fullRuns = intArg(opts, 'full-runs', 3, 1);
+  const caps = (opts.values.caps ?? '100,1000').split(',').map(Number);
+  if (!caps.every((c) => Number.isInteger(c) && c > 0)) throw new BadInputError(`--caps must be positive integers separated by commas; got ${JSON.stringify(opts.values.caps)}`);
   const config = loadConfig(process.env);
   const logger = consoleLogger('warn', 'bench');
   await initTfBackend({ logger, kernels: ['UnsortedSegmentSum'] });
@@ -83,7 +86,7 @@ export async function main(args: string[]): Promise<void> {
     console.log(`\nfidelity on "${dataset}" (${users.length} users), refresh vs full-dataset single-seed encode:\n${table(fidelity)}`);
     console.log(`scale of sampler noise: single-seed vs batched full encode, cos p50 ${fmt(quantile(noise, 0.5), 4)}, min ${fmt(Math.min(...noise), 4)}`);
 
-    if (args.includes('--fidelity-only')) {
+    if (opts.flags.has('fidelity-only')) {
       encoder.dispose();
       return;
     }
@@ -92,7 +95,7 @@ export async function main(args: string[]): Promise<void> {
     for (const u of users.slice(0, 3)) await refresher.refresh(dataset, { users: [u] }); // warm-up: encoder load, kernels, catalogue
     const lat: number[] = [];
     for (const u of users) lat.push((await refresher.refresh(dataset, { users: [u] })).ms);
-    const fills = fillGroups(g, users, Number(arg('fills', '20')));
+    const fills = fillGroups(g, users, intArg(opts, 'fills', 20, 1));
     const fillMs: number[] = [];
     const fillCpu: number[] = [];
     for (const f of fills) {

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { BadInputError } from '../src/errors/errors';
 
 /**
  * `npm run bench -- <name> [args]`: each benchmark is a module in bench/ exporting
@@ -24,6 +25,8 @@ async function run(): Promise<void> {
 }
 
 run().catch((e: unknown) => {
-  console.error(e);
+  // A bad flag is the caller's mistake: its coded message, without a stack.
+  if (e instanceof BadInputError) console.error(`error [${e.code}]: ${e.message}`);
+  else console.error(e);
   process.exitCode = 1;
 });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import neo4j from 'neo4j-driver';
+import { intArg, parseArgs } from '../src/cli/args';
 import { fixedClock } from '../src/clock/clock';
 import { promises as fs } from 'node:fs';
 import { loadConfig, PROJECT_ROOT, type Config } from '../src/config/config';
@@ -30,7 +31,7 @@ import { cpuSeconds, fmt, peakRssMiB, table } from './support';
  * Both load into fresh datasets; each is deleted afterwards.
  */
 export async function main(args: string[]): Promise<void> {
-  const users = Number(args[args.indexOf('--users') + 1] ?? 0) || 100_000;
+  const users = intArg(parseArgs(args, { users: 'value' }), 'users', 100_000, 10);
   const config = loadConfig({
     GIFTGRAPH_NEO4J_HOME: path.join(PROJECT_ROOT, 'var', 'neo4j', 'bench'),
     GIFTGRAPH_BOLT_PORT: '7689',

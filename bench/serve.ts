@@ -1,7 +1,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { numArg, parseArgs } from '../src/cli/args';
 import { PROJECT_ROOT } from '../src/config/config';
+import { BadInputError } from '../src/errors/errors';
 import { connectGraph } from '../src/graph/connect';
 import { readPidFile } from '../src/graph/embedded/pid-file';
 import { createGraphClient, type GraphClient } from '../src/graph/graph-client';
@@ -74,15 +76,16 @@ interface Phase {
 }
 
 export async function main(args: string[]): Promise<void> {
-  const arg = (name: string, def: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : def);
-  const durationMs = Number(arg('duration', '20')) * 1000;
-  const mutationMs = Number(arg('mutation-duration', '12')) * 1000;
-  const stepMs = Number(arg('ramp-step', '5')) * 1000;
-  const mutations = arg('mutations', MUTATIONS.join(',')).split(',').filter(Boolean) as MutationName[];
+  const opts = parseArgs(args, { duration: 'value', 'mutation-duration': 'value', 'ramp-step': 'value', mutations: 'value', 'mutation-rate': 'value', 'no-profile': 'boolean' });
+  const durationMs = numArg(opts, 'duration', 20, { positive: true }) * 1000;
+  const mutationMs = numArg(opts, 'mutation-duration', 12, { positive: true }) * 1000;
+  const stepMs = numArg(opts, 'ramp-step', 5, { positive: true }) * 1000;
+  const mutations = (opts.values.mutations ?? MUTATIONS.join(',')).split(',').filter(Boolean) as MutationName[];
+  const unknown = mutations.filter((m) => !(MUTATIONS as readonly string[]).includes(m));
+  if (unknown.length > 0) throw new BadInputError(`--mutations: unknown ${unknown.join(', ')}; known: ${MUTATIONS.join(', ')}`);
   // A fixed rate for every mutation instead of min(reads' rate, half its (b)'s saturation):
   // to compare runs at the same load when (b)'s saturation moved between them.
-  const fixedMutationRate = args.includes('--mutation-rate') ? Number(arg('mutation-rate', '0')) : null;
-  if (fixedMutationRate !== null && !(fixedMutationRate > 0)) throw new RangeError('--mutation-rate must be a positive number of requests per second');
+  const fixedMutationRate = opts.values['mutation-rate'] !== undefined ? numArg(opts, 'mutation-rate', 0, { positive: true }) : null;
   const outDir = path.join(PROJECT_ROOT, 'var', 'bench');
   fs.mkdirSync(outDir, { recursive: true });
   const t0 = performance.now();
@@ -175,7 +178,7 @@ export async function main(args: string[]): Promise<void> {
     const popReaders = recordedC.filter((r) => opOf.get(r.id) === 'recommendations').length;
 
     let profileSummary: ReturnType<typeof summarizeProfile> | null = null;
-    if (!args.includes('--no-profile')) {
+    if (!opts.flags.has('no-profile')) {
       const file = path.join(outDir, 'serve-api.cpuprofile');
       await api.ask({ type: 'profile', on: true });
       await measure('(c) reads, profiled', rate, () => openLoop({ rate, durationMs: Math.min(durationMs, 15_000), job: readJob }));

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import { intArg, parseArgs } from '../src/cli/args';
+import { BadInputError } from '../src/errors/errors';
 import { defaultLoaders, type TfBackendName, type TfModule } from '../src/runtime/tf-backend';
 import { cpuSeconds, fmt, table } from './support';
 
@@ -28,7 +30,7 @@ import { cpuSeconds, fmt, table } from './support';
  * shows the best round and the median. "cores" is process CPU time / wall time.
  */
 export async function main(args: string[]): Promise<void> {
-  const opt = parseArgs(args);
+  const opt = optionsOf(args);
   process.env.TF_NUM_INTRAOP_THREADS ??= '2';
   process.env.TF_NUM_INTEROP_THREADS ??= '1';
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
@@ -184,16 +186,13 @@ interface Options {
   minSeconds: number;
 }
 
-function parseArgs(args: string[]): Options {
-  const get = (flag: string) => {
-    const i = args.indexOf(flag);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const quick = args.includes('--quick');
-  const backends = (get('--backends') ?? 'tensorflow,wasm,cpu').split(',') as TfBackendName[];
-  for (const b of backends) if (!['tensorflow', 'wasm', 'cpu'].includes(b)) throw new Error(`--backends: unknown backend ${JSON.stringify(b)}`);
+function optionsOf(args: string[]): Options {
+  const opts = parseArgs(args, { quick: 'boolean', backends: 'value', rounds: 'value' });
+  const quick = opts.flags.has('quick');
+  const backends = (opts.values.backends ?? 'tensorflow,wasm,cpu').split(',') as TfBackendName[];
+  for (const b of backends) if (!['tensorflow', 'wasm', 'cpu'].includes(b)) throw new BadInputError(`--backends: unknown backend ${JSON.stringify(b)}`);
   return {
-    rounds: Number(get('--rounds') ?? (quick ? 1 : 3)),
+    rounds: intArg(opts, 'rounds', quick ? 1 : 3, 1),
     backends,
     n: quick ? 512 : 2048,
     cpuN: quick ? 128 : 512,

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { intArg, parseArgs } from '../src/cli/args';
 import { loadConfig } from '../src/config/config';
 import { loadHeteroGraph } from '../src/features/load-graph';
 import { splitInteractions } from '../src/features/splits';
@@ -22,18 +23,18 @@ import { fmt, peakRssMiB, table } from './support';
  * with the fused gather + segment sum kernel unregistered (gather, then segment sum).
  */
 export async function main(args: string[]): Promise<void> {
-  const arg = (name: string, def: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : def);
-  const steps = Number(arg('steps', '5'));
+  const opts = parseArgs(args, { steps: 'value', 'lightgcn-batch': 'value', 'sage-dataset': 'value', 'lightgcn-dataset': 'value' });
+  const steps = intArg(opts, 'steps', 5, 1);
   const config = loadConfig(process.env);
   const logger = consoleLogger('warn', 'bench');
   await initTfBackend({ logger, kernels: ['UnsortedSegmentSum'] });
   const backends = ['tensorflow', 'cpu'].filter((b) => tf.findBackend(b) !== null);
   const graph = await connectGraph(config, logger);
   const known = new Set((await graph.query(DATASETS.cypher)).map((d) => String(d.id)));
-  const lightGcnBatch = Number(arg('lightgcn-batch', '2048'));
+  const lightGcnBatch = intArg(opts, 'lightgcn-batch', 2048, 2);
   const rows: (string | number)[][] = [['model / dataset', 'backend', 'ms/step', 'steps/epoch', 'epoch (extrapolated)', 'edges/s', 'peak RSS MiB']];
   try {
-    for (const [model, dataset] of [['sage', arg('sage-dataset', 'demo')], ['lightgcn', arg('lightgcn-dataset', 'gowalla')]] as const) {
+    for (const [model, dataset] of [['sage', opts.values['sage-dataset'] ?? 'demo'], ['lightgcn', opts.values['lightgcn-dataset'] ?? 'gowalla']] as const) {
       if (!known.has(dataset)) {
         console.log(`skipping ${model}: dataset "${dataset}" is not in the graph (seed or import it first)`);
         continue;
