@@ -132,6 +132,20 @@ export function simulatePurchases(deps: PurchaseDeps, input: PurchaseInput, rng:
   const source: number[] = [];
   const activeCampaigns: number[] = [];
   const windowMs = m.socialWindowDays * DAY_MS;
+  // The friend-feed scan below visits every friend of the shopper in every session (~14M
+  // visits on the 100k world), mostly to find nothing recent. It reads each friendship's
+  // start per adjacency slot, in scan order (a blocked one never starts), instead of by
+  // edge id, and skips a friend whose latest purchase is older than the window before
+  // opening their ledger. Same visits, same order, same draws, so the world is unchanged
+  // (the demo snapshot test holds it); the stage's CPU fell 16.5 → 14.3 s on the 100k world
+  // (three alternating runs each). Interleaving a ledger's items and times in one array,
+  // to open one array per friend instead of two, measured no gain and was not kept.
+  const slotSince = new Float64Array(graph.nbr.length);
+  for (let k = 0; k < slotSince.length; k++) {
+    const e = graph.nbrEdge[k]!;
+    slotSince[k] = graph.blocked[e] === 1 ? Infinity : graph.since[e]!;
+  }
+  const lastBoughtAt = new Float64Array(n).fill(-Infinity);
 
   for (let s = 0; s < sessions.length; s++) {
     const key = sessions[s];
@@ -150,9 +164,9 @@ export function simulatePurchases(deps: PurchaseDeps, input: PurchaseInput, rng:
     // Friends' recent purchases (unblocked friendships that existed at t).
     touched.length = 0;
     for (let k = graph.offsets[u]; k < graph.offsets[u + 1]; k++) {
-      const e = graph.nbrEdge[k];
-      if (graph.blocked[e] === 1 || graph.since[e] > t) continue;
+      if (slotSince[k] > t) continue;
       const f = graph.nbr[k];
+      if (lastBoughtAt[f] < t - windowMs) continue;
       const items = ledger.itemsOf(f);
       const times = ledger.timesOf(f);
       for (let j = items.length - 1; j >= 0 && times[j] >= t - windowMs; j--) {
@@ -224,6 +238,7 @@ export function simulatePurchases(deps: PurchaseDeps, input: PurchaseInput, rng:
           recId: null, campaignId: campaign >= 0 ? campaigns.rows[campaign].id : null, split: null,
         });
         ledger.add(u, i, at);
+        lastBoughtAt[u] = at;
         boughtHere++;
       } else if (
         !consumable && utility >= m.wishlistMinUtility && wishlists.items[u].length < m.wishlistCap &&
