@@ -43,6 +43,7 @@ export async function main(args: string[]): Promise<void> {
   const dataset = opts.values.dataset ?? 'demo';
   const sample = intArg(opts, 'users', 40, 1);
   const fullRuns = intArg(opts, 'full-runs', 3, 1);
+  const fillCount = intArg(opts, 'fills', 20, 1);
   const caps = (opts.values.caps ?? '100,1000').split(',').map(Number);
   if (!caps.every((c) => Number.isInteger(c) && c > 0)) throw new BadInputError(`--caps must be positive integers separated by commas; got ${JSON.stringify(opts.values.caps)}`);
   const config = loadConfig(process.env);
@@ -95,7 +96,7 @@ export async function main(args: string[]): Promise<void> {
     for (const u of users.slice(0, 3)) await refresher.refresh(dataset, { users: [u] }); // warm-up: encoder load, kernels, catalogue
     const lat: number[] = [];
     for (const u of users) lat.push((await refresher.refresh(dataset, { users: [u] })).ms);
-    const fills = fillGroups(g, users, intArg(opts, 'fills', 20, 1));
+    const fills = fillGroups(g, users, fillCount);
     const fillMs: number[] = [];
     const fillCpu: number[] = [];
     for (const f of fills) {

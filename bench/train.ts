@@ -25,13 +25,13 @@ import { fmt, peakRssMiB, table } from './support';
 export async function main(args: string[]): Promise<void> {
   const opts = parseArgs(args, { steps: 'value', 'lightgcn-batch': 'value', 'sage-dataset': 'value', 'lightgcn-dataset': 'value' });
   const steps = intArg(opts, 'steps', 5, 1);
+  const lightGcnBatch = intArg(opts, 'lightgcn-batch', 2048, 2);
   const config = loadConfig(process.env);
   const logger = consoleLogger('warn', 'bench');
   await initTfBackend({ logger, kernels: ['UnsortedSegmentSum'] });
   const backends = ['tensorflow', 'cpu'].filter((b) => tf.findBackend(b) !== null);
   const graph = await connectGraph(config, logger);
   const known = new Set((await graph.query(DATASETS.cypher)).map((d) => String(d.id)));
-  const lightGcnBatch = intArg(opts, 'lightgcn-batch', 2048, 2);
   const rows: (string | number)[][] = [['model / dataset', 'backend', 'ms/step', 'steps/epoch', 'epoch (extrapolated)', 'edges/s', 'peak RSS MiB']];
   try {
     for (const [model, dataset] of [['sage', opts.values['sage-dataset'] ?? 'demo'], ['lightgcn', opts.values['lightgcn-dataset'] ?? 'gowalla']] as const) {
