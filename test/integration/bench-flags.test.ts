@@ -6,6 +6,8 @@ const CASES: [string, string[], RegExp][] = [
   ['seed', ['--user', '1000'], /unknown flag --user; known: --users/],
   ['refresh', ['--caps', '100,all'], /--caps must be positive integers/],
   ['train', ['--step', '3'], /unknown flag --step; known: --steps/],
+  ['train', ['--lightgcn-batch', '1'], /--lightgcn-batch must be an integer ≥ 2; got "1"/],
+  ['refresh', ['--fills', '0'], /--fills must be an integer ≥ 1; got "0"/],
   ['serve', ['--mutations', 'purchase,refund'], /--mutations: unknown refund; known: purchase/],
   ['tf-backends', ['--rounds', '0'], /--rounds must be an integer ≥ 1; got "0"/],
 ];
