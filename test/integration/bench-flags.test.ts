@@ -13,7 +13,7 @@ const CASES: [string, string[], RegExp][] = [
 ];
 
 describe('npm run bench', () => {
-  it.each(CASES)('%s refuses a bad flag with BAD_USER_INPUT before it starts', async (name, args, message) => {
+  it.each(CASES.map(([name, args, message]) => [`${name} ${args.join(' ')}`, name, args, message] as const))('%s: refused with BAD_USER_INPUT before the run starts', async (_, name, args, message) => {
     const r = await startCli('bench/run.ts', [name, ...args]).done;
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error \[BAD_USER_INPUT\]: /m);
