@@ -27,7 +27,8 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
       continue;
     }
     const v = inline ?? argv[++i];
-    if (v === undefined || v.startsWith('--')) throw new BadInputError(`--${name} needs a value`);
+    // An empty value (`--epochs=`) is refused too: Number('') is 0, so it would pass as a number.
+    if (v === undefined || v === '' || v.startsWith('--')) throw new BadInputError(`--${name} needs a value`);
     if (kind === 'multi') (out.multi[name] ??= []).push(v);
     else out.values[name] = v;
   }

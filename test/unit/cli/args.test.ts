@@ -28,6 +28,8 @@ describe('parseArgs', () => {
     expect(badInput(() => parseArgs(['--datset', 'demo'], SPEC)).message).toMatch(/unknown flag --datset; known: --dataset/);
     expect(badInput(() => parseArgs(['--dataset'], SPEC)).message).toBe('--dataset needs a value');
     expect(badInput(() => parseArgs(['--dataset', '--resume'], SPEC)).message).toBe('--dataset needs a value');
+    expect(badInput(() => parseArgs(['--epochs='], SPEC)).message).toBe('--epochs needs a value');
+    expect(badInput(() => parseArgs(['--epochs', ''], SPEC)).message).toBe('--epochs needs a value');
     expect(badInput(() => parseArgs(['demo'], SPEC)).message).toBe('unexpected argument "demo"');
   });
 });
