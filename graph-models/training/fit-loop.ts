@@ -88,7 +88,6 @@ export interface FitResult {
   state: LoopState;
   /** Why the loop ended. */
   stopped: 'converged' | 'max-epochs' | 'time-budget';
-  ms: number;
 }
 
 export async function fit(model: Trainable, o: FitOptions): Promise<FitResult> {
@@ -153,5 +152,5 @@ export async function fit(model: Trainable, o: FitOptions): Promise<FitResult> {
     }
   }
   if (best) model.restore(best);
-  return { state, stopped, ms: now() - t0 };
+  return { state, stopped };
 }
