@@ -158,7 +158,9 @@ runCli(async () => {
       ]);
       card = `- What: inductive heterogeneous GraphSAGE encoder (Hamilton et al., NeurIPS 2017), ${fanouts.length} layers, fanouts ${fanouts.join('/')}, mean aggregation, ${dim}-d L2-normalised embeddings; trained on purchase (in-batch softmax with logQ correction) and friendship links.\n- Serves: yes. Users and items are embedded from features (src/features, as of t) and sampled neighbours only, so a brand-new user or item gets an embedding, and embeddings refresh after writes.\n`;
     } else {
-      const r = await trainCollaborative(split, g, { ...common, ...hooks, social: model === 'lightgcn' ? 'none' : 'fusion', dim, layers: intArg(args, 'layers', 3, 0), lr, l2: numArg(args, 'l2', 1e-4), batchSize, loss, refit, blend: args.flags.has('blend'), ...(lrDecay ? { lrDecay } : {}) });
+      const layers = intArg(args, 'layers', 3, 0);
+      const l2 = numArg(args, 'l2', 1e-4);
+      const r = await trainCollaborative(split, g, { ...common, ...hooks, social: model === 'lightgcn' ? 'none' : 'fusion', dim, layers, lr, l2, batchSize, loss, refit, blend: args.flags.has('blend'), ...(lrDecay ? { lrDecay } : {}) });
       try {
         await r.model.save(dir, { dataset, version });
       } finally {
@@ -168,7 +170,7 @@ runCli(async () => {
       report = r.report;
       const blend = r.report.blend;
       // The blend's weights travel with the model: scoring the artifact as reported needs them.
-      hyper = { social: model === 'lightgcn' ? 'none' : 'fusion', loss, batchSize, lr, l2: numArg(args, 'l2', 1e-4), layers: intArg(args, 'layers', 3, 0), refit: r.report.refit, ...(lrDecay ? { lrDecay } : {}), ...(blend ? { [BLEND_KEY]: blend.selection.selected } : {}) };
+      hyper = { social: model === 'lightgcn' ? 'none' : 'fusion', loss, batchSize, lr, l2, layers, refit: r.report.refit, ...(lrDecay ? { lrDecay } : {}), ...(blend ? { [BLEND_KEY]: blend.selection.selected } : {}) };
       const selectedNote = `best epoch ${r.report.fit.bestEpoch} of ${r.report.fit.epochs}, ${r.report.fit.stopped}`;
       const servedName = !r.report.refit
         ? `${model} (ours, validation-selected)`
@@ -270,8 +272,7 @@ function refitOf(args: ParsedArgs): RefitPlan | null {
   if (fromSelected === undefined) return null;
   const epochs = intArg(args, 'refit-from-selected', 0, 0);
   if (args.values['refit-lr'] === undefined) return { from: 'selected', epochs };
-  const lr = numArg(args, 'refit-lr', 0);
-  if (lr === 0) throw new BadInputError('--refit-lr must be > 0');
+  const lr = numArg(args, 'refit-lr', 0, { positive: true });
   return { from: 'selected', epochs, lr };
 }
 
@@ -300,8 +301,7 @@ function lossOf(args: ParsedArgs): LightGcnLoss {
     return { kind };
   }
   if (kind !== 'softmax') throw new BadInputError(`--loss must be bpr or softmax; got ${JSON.stringify(kind)}`);
-  const temperature = numArg(args, 'temperature', DEFAULT_SOFTMAX_TEMPERATURE);
-  if (temperature === 0) throw new BadInputError('--temperature must be > 0');
+  const temperature = numArg(args, 'temperature', DEFAULT_SOFTMAX_TEMPERATURE, { positive: true });
   return { kind, negatives: intArg(args, 'negatives', 1024, 1), temperature };
 }
 
