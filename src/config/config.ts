@@ -1,10 +1,13 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { ErrorCode } from '../errors/codes';
 
 /**
  * The one place that reads the environment. Every composition root (each CLI, the
  * server, the test harness) calls `loadConfig(process.env)` once and passes the typed
- * result down; nothing else touches `process.env`. Defaults live here and only here,
+ * result down; nothing else reads the project's settings from `process.env` (benchmarks
+ * only set variables for the processes and libraries they start, such as TensorFlow's
+ * thread counts). Defaults live here and only here,
  * and the README's table of variables mirrors `ENV_DOCS` below.
  */
 
@@ -73,7 +76,7 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
+  readonly code = ErrorCode.CONFIG_INVALID;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -123,7 +126,7 @@ export const ENV_DOCS: ReadonlyArray<{ name: keyof z.infer<typeof envSchema>; de
   { name: 'GIFTGRAPH_NEO4J_HEAP', default: '1g', doc: 'JVM heap (-Xmx) of the embedded Neo4j.' },
   { name: 'GIFTGRAPH_NEO4J_PAGECACHE_MB', default: '512', doc: 'Page cache of the embedded Neo4j, MiB.' },
   { name: 'GIFTGRAPH_TX_TIMEOUT_MS', default: '15000', doc: 'Timeout of every transaction the API runs.' },
-  { name: 'GIFTGRAPH_SOURCE_MAPS', default: '0 for npm start, 1 otherwise', doc: 'Map stack traces to the TypeScript sources (read by scripts/run.js). Off for the API by default: the driver reads a stack trace per query and mapping it costs ~14% CPU.' },
+  { name: 'GIFTGRAPH_SOURCE_MAPS', default: '0 for npm start, 1 otherwise', doc: 'Map stack traces to the TypeScript sources (read by scripts/register-ts.js, which scripts/run.js loads). Off for the API by default: the driver reads a stack trace per query and mapping it costs ~14% CPU.' },
   { name: 'GIFTGRAPH_NOW', default: '(unset: wall clock)', doc: 'Clock override (ISO-8601) for demos and tests; the seed writes its timeline up to it.' },
   { name: 'GIFTGRAPH_DATASET', default: 'demo', doc: 'Dataset namespace the API serves and `seed` writes.' },
   { name: 'GIFTGRAPH_DEMO_USERS', default: '10000', doc: 'Users in the demo world that `npm start` seeds into an empty graph.' },
