@@ -3,6 +3,7 @@ import type { HeteroGraph } from '../../src/features/hetero-graph';
 import type { InteractionSplit } from '../../src/features/splits';
 import type { BaselineRow } from '../baselines/report';
 import { itemKnnScorer } from '../baselines/item-knn';
+import { measureSplitShift, type SplitShift } from '../baselines/split-shift';
 import { csrFromPairs, coldStartUsers, friendsWhoBought, type Csr } from '../evaluation/interactions';
 import { PUBLISHED, type PublishedFigure } from '../evaluation/published';
 import { evaluateRanking, type RankingReport, type Scorer } from '../evaluation/ranking-metrics';
@@ -75,6 +76,8 @@ export interface CollaborativeReport {
   /** With `blend`: the selection on validation, and the served model alone (without the blend) on the test. */
   blend: { selection: BlendSelection; modelOnly: { test: RankingReport; coldStartUsers: RankingReport } } | null;
   baselines: BaselineRow[];
+  /** With the neighbourhood baselines: how the validation split differs from the test split (split-shift.ts). */
+  splitShift: SplitShift | null;
   published: PublishedFigure[];
 }
 
@@ -211,6 +214,7 @@ export async function trainCollaborative(
     served = { ...served, figures: evaluateScorer(blendScorer((u, out) => m.scoreUsers(u, out), blendParts(c.trainAll), selection.selected, numItems)) };
   }
   const baselines = baselinesOnSplit(c, o.baselines, o.seed);
+  const splitShift = o.baselines && o.baselines.itemKnn ? measureSplitShift(c) : null;
   const report: CollaborativeReport = {
     model: o.social === 'none' ? 'lightgcn' : `socialgcn-${o.social}`,
     split: {
@@ -237,6 +241,7 @@ export async function trainCollaborative(
     refit,
     blend,
     baselines,
+    splitShift,
     published: PUBLISHED[o.dataset] ?? [],
   };
   return { report, model: served.model, dispose: served.dispose };

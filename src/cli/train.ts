@@ -28,6 +28,7 @@ import type { LightGcnLoss } from '../../graph-models/training/lightgcn-trainabl
 import { DEFAULT_SOFTMAX_TEMPERATURE } from '../../graph-models/encoders/lightgcn';
 import { trainInductive } from '../../graph-models/training/train-inductive';
 import { HEAD_TRAINERS } from '../../graph-models/heads';
+import { formatSplitShift } from '../../graph-models/baselines/split-shift';
 import { intArg, numArg, parseArgs, runCli, type ParsedArgs } from './args';
 
 /** Encoders trained here; ranking heads register in graph-models/heads (HEAD_TRAINERS). */
@@ -191,8 +192,9 @@ runCli(async () => {
         ...r.report.baselines.map(rowFromBaseline),
         ...r.report.published.map(rowFromPublished),
       ]);
+      if (r.report.splitShift) extraMd = `\n${formatSplitShift(r.report.splitShift)}\n`;
       if (blend) {
-        extraMd = `\nBlend (score = z(model) + α·z(item-kNN) + β·ln(1 + friends who have the item), z standardising each user's scores) chosen on the validation pairs with the validation-selected weights, R@20 / N@20 by (α, β): ${blend.selection.rows.map((x) => `(${x.weights.itemKnn}, ${x.weights.social}): ${x.valid.recall[20]!.toFixed(4)} / ${x.valid.ndcg[20]!.toFixed(4)}`).join('; ')}; selected α = ${blend.selection.selected.itemKnn}, β = ${blend.selection.selected.social}. The test split was read after the choice.\n`;
+        extraMd += `\nBlend (score = z(model) + α·z(item-kNN) + β·ln(1 + friends who have the item), z standardising each user's scores) chosen on the validation pairs with the validation-selected weights, R@20 / N@20 by (α, β): ${blend.selection.rows.map((x) => `(${x.weights.itemKnn}, ${x.weights.social}): ${x.valid.recall[20]!.toFixed(4)} / ${x.valid.ndcg[20]!.toFixed(4)}`).join('; ')}; selected α = ${blend.selection.selected.itemKnn}, β = ${blend.selection.selected.social}. The test split was read after the choice.\n`;
       }
       card = `- What: ${model === 'lightgcn' ? 'LightGCN (He et al., SIGIR 2020)' : 'LightGCN with SocialLGN-style social propagation (Liao et al. 2022)'}, ${dim}-d, ${loss.kind === 'bpr' ? 'BPR loss, dot-product scores' : `sampled-softmax loss (${loss.negatives} shared uniform negatives, τ ${loss.temperature}), cosine scores`}.\n- Serves: no. It is transductive (a learned row per user and item), so it cannot embed new nodes or refresh on writes; it is the offline anchor on the collaborative datasets.\n`;
     }

@@ -22,7 +22,7 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
   afterAll(async () => {
     await dropDataset(graph, dataset);
     await graph.close();
-    for (const v of [`${version}-refit`, `${version}-refit-again`, `${version}-softmax`, `${version}-warm1`, `${version}-warm0`, `${version}-warm1-lr`, `${version}-warm1-later`, `${version}-decay`, `${version}-init7`]) fs.rmSync(path.join(ARTIFACTS_DIR, 'lightgcn', v), { recursive: true, force: true });
+    for (const v of [`${version}-refit`, `${version}-refit-again`, `${version}-softmax`, `${version}-warm1`, `${version}-warm0`, `${version}-warm1-lr`, `${version}-warm1-later`, `${version}-decay`, `${version}-init7`, `${version}-shift`]) fs.rmSync(path.join(ARTIFACTS_DIR, 'lightgcn', v), { recursive: true, force: true });
     for (const c of ['softmax', 'init7']) fs.rmSync(path.join(PROJECT_ROOT, 'var', 'checkpoints', `lightgcn-${dataset}-${c}`), { recursive: true, force: true });
     for (const m of ['lightgcn', 'sage']) {
       fs.rmSync(path.join(ARTIFACTS_DIR, m, version), { recursive: true, force: true });
@@ -53,6 +53,19 @@ describe('npm run train end to end on tiny data (real Neo4j)', () => {
     expect(base.manifest.hyperparameters.initSeed).toBeUndefined();
     expect(fs.readFileSync(path.join(other.dir, 'weights.bin')).equals(fs.readFileSync(path.join(base.dir, 'weights.bin')))).toBe(false);
     expect(fs.existsSync(path.join(PROJECT_ROOT, 'var', 'checkpoints', `lightgcn-${dataset}-init7`))).toBe(true);
+  }, 300_000);
+
+  it('with the neighbourhood baselines, reports how validation differs from test for each of them (split shift)', async () => {
+    const v = `${version}-shift`;
+    const r = await startCli('src/cli/train.ts', ['--dataset', dataset, '--model', 'lightgcn', '--epochs', '1', '--baselines', 'fast', '--batch', '128', '--version', v], cliEnv({ GIFTGRAPH_TRUTH_DIR: truthDir })).done;
+    expect(r.code).toBe(0);
+    const report = JSON.parse(fs.readFileSync(path.join(ARTIFACTS_DIR, 'lightgcn', v, 'report.json'), 'utf8'));
+    expect(report.splitShift.rows.map((x: { name: string }) => x.name)).toEqual(['most-popular', 'item-knn', 'user-knn']);
+    // Its test side is the baselines' own test figure, fitted on the same (published) train.
+    const pop = report.baselines.find((b: { name: string }) => b.name === 'most-popular');
+    expect(report.splitShift.rows[0].test.recall['20']).toBeCloseTo(pop.recall['20'], 12);
+    const md = fs.readFileSync(path.join(ARTIFACTS_DIR, 'lightgcn', v, 'report.md'), 'utf8');
+    expect(md).toMatch(/Validation against test, without a model .*most-popular \d\.\d{4} → \d\.\d{4}/);
   }, 300_000);
 
   it('with --refit --blend retrains on train + validation for the selected epochs, saves that model, reports the blend as the headline with the model alone and the selected weights beside it; --resume reuses the finished refit', async () => {
