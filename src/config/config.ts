@@ -7,8 +7,8 @@ import { ErrorCode } from '../errors/codes';
  * server, the test harness) calls `loadConfig(process.env)` once and passes the typed
  * result down; nothing else reads the project's settings from `process.env` (benchmarks
  * only set variables for the processes and libraries they start, such as TensorFlow's
- * thread counts). Defaults live here and only here,
- * and the README's table of variables mirrors `ENV_DOCS` below.
+ * thread counts). Defaults live here and only here, and the README's table of variables
+ * mirrors `ENV_DOCS` below.
  */
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
