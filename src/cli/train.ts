@@ -99,6 +99,8 @@ runCli(async () => {
   const tfRuntime = await initTfBackend({ logger, kernels: ['UnsortedSegmentSum'], ...(config.tfRequireNative ? { require: 'tensorflow' as const } : {}) });
   const graph = await connectGraph(config, logger);
   const t0 = performance.now();
+  // The code this process runs: read now, since a run lasts hours and the tree moves on.
+  const commit = gitCommit();
   try {
     await runMigrations({ graph, dir: MIGRATIONS_DIR, clock: clockFromConfig(config), logger });
     const meta = (await graph.query(DATASETS.cypher)).find((d) => d.id === dataset);
@@ -199,7 +201,6 @@ runCli(async () => {
       card = `- What: ${model === 'lightgcn' ? 'LightGCN (He et al., SIGIR 2020)' : 'LightGCN with SocialLGN-style social propagation (Liao et al. 2022)'}, ${dim}-d, ${loss.kind === 'bpr' ? 'BPR loss, dot-product scores' : `sampled-softmax loss (${loss.negatives} shared uniform negatives, τ ${loss.temperature}), cosine scores`}.\n- Serves: no. It is transductive (a learned row per user and item), so it cannot embed new nodes or refresh on writes; it is the offline anchor on the collaborative datasets.\n`;
     }
     console.log(`\n${table}\n${extraMd}`);
-    const commit = gitCommit();
     const command = `npm run train -- ${process.argv.slice(2).join(' ')}`;
     const wallMs = performance.now() - t0;
     const trajectory = formatTrajectory(report.fit.history);
@@ -313,9 +314,12 @@ function parseDuration(s: string): number {
   return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
 }
 
+/** HEAD, marked `+uncommitted` when tracked files differ from it (the commit alone would not reproduce the run); null outside git. */
 function gitCommit(): string | null {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
+    const changed = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
+    return changed ? `${head}+uncommitted` : head;
   } catch {
     return null;
   }
