@@ -40,7 +40,15 @@ export interface SplitShift {
   rows: SplitShiftRow[];
 }
 
-export function measureSplitShift(c: { train: Csr; valid: Csr; trainAll: Csr; test: Csr }): SplitShift {
+/**
+ * `testFigures`: the baselines' test figures when the caller has them already, measured on
+ * the same (trainAll, test) with the same default settings (a training run's baseline rows),
+ * so the test side is not fitted and ranked a second time.
+ */
+export function measureSplitShift(
+  c: { train: Csr; valid: Csr; trainAll: Csr; test: Csr },
+  testFigures: Partial<Record<SplitShiftRow['name'], RankingReport>> = {},
+): SplitShift {
   const baselines: [SplitShiftRow['name'], (train: Csr) => Scorer][] = [
     ['most-popular', mostPopularScorer],
     ['item-knn', (t) => itemKnnScorer(t)],
@@ -48,7 +56,7 @@ export function measureSplitShift(c: { train: Csr; valid: Csr; trainAll: Csr; te
   ];
   const rows = baselines.map(([name, fit]): SplitShiftRow => {
     const valid = evaluateRanking({ train: c.train, test: c.valid, scorer: fit(c.train), ks: [20] });
-    const test = evaluateRanking({ train: c.trainAll, test: c.test, scorer: fit(c.trainAll), ks: [20] });
+    const test = testFigures[name] ?? evaluateRanking({ train: c.trainAll, test: c.test, scorer: fit(c.trainAll), ks: [20] });
     return { name, valid, test, recallRatio: test.recall[20]! / valid.recall[20]! };
   });
   return { heldOutPopularity: { valid: heldOutPopularity(c.valid, c.train), test: heldOutPopularity(c.test, c.trainAll) }, rows };

@@ -214,7 +214,9 @@ export async function trainCollaborative(
     served = { ...served, figures: evaluateScorer(blendScorer((u, out) => m.scoreUsers(u, out), blendParts(c.trainAll), selection.selected, numItems)) };
   }
   const baselines = baselinesOnSplit(c, o.baselines, o.seed);
-  const splitShift = o.baselines && o.baselines.itemKnn ? measureSplitShift(c) : null;
+  // The baselines' test side is what `baselines` just measured (same split, default settings).
+  const measured = Object.fromEntries(baselines.map((b) => [b.name, { users: b.users, recall: b.recall, ndcg: b.ndcg, precision: b.precision }]));
+  const splitShift = o.baselines && o.baselines.itemKnn ? measureSplitShift(c, measured) : null;
   const report: CollaborativeReport = {
     model: o.social === 'none' ? 'lightgcn' : `socialgcn-${o.social}`,
     split: {

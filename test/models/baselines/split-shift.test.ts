@@ -58,6 +58,17 @@ describe('measureSplitShift', () => {
     for (const r of s.rows) expect(r.recallRatio).toBeCloseTo(r.test.recall[20]! / r.valid.recall[20]!, 12);
   });
 
+  it('takes the test side from figures the caller already measured, and still scores validation', () => {
+    const w = leaningWorld();
+    const fresh = measureSplitShift(w);
+    const given = { users: 1, recall: { 20: 0.5 }, ndcg: { 20: 0.25 }, precision: { 20: 0.1 } };
+    const s = measureSplitShift(w, { 'item-knn': given });
+    expect(s.rows[1]!.test).toBe(given);
+    expect(s.rows[1]!.recallRatio).toBeCloseTo(0.5 / fresh.rows[1]!.valid.recall[20]!, 12);
+    expect(s.rows[1]!.valid).toEqual(fresh.rows[1]!.valid);
+    expect(s.rows[0]).toEqual(fresh.rows[0]);
+  });
+
   it('shows a test split that leans to popular items: higher held-out popularity, most-popular gaining on test', () => {
     const s = measureSplitShift(leaningWorld());
     expect(s.heldOutPopularity.test).toBeGreaterThan(2 * s.heldOutPopularity.valid);
