@@ -89,7 +89,14 @@ export async function replayRequest(graph: GraphClient, req: RecordedRequest, re
   parents.forEach((p, i) => (p === -1 ? roots : children[p]!).push(i));
   const runTx = async (t: RecordedTx): Promise<void> => {
     const work = async (tx: { run(c: string, p?: Record<string, unknown>): Promise<unknown> }) => {
-      for (const s of t.statements) await tx.run(s.cypher, t.mode === 'WRITE' && rewrite ? rewrite(s.params) : s.params);
+      // A statement the API issued while others of its transaction ran is sent the same
+      // way, without waiting for them; any other waits for every earlier one.
+      let running: Promise<unknown>[] = [];
+      for (const s of t.statements) {
+        if (!s.pipelined) await Promise.all(running.splice(0));
+        running.push(tx.run(s.cypher, t.mode === 'WRITE' && rewrite ? rewrite(s.params) : s.params));
+      }
+      await Promise.all(running);
       if (!t.ok) throw new RolledBack();
     };
     try {

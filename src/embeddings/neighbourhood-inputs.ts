@@ -21,7 +21,7 @@ export interface NeighbourhoodInputs {
 
 /**
  * The SAGE encoder's inputs for a few seeds, fetched from their neighbourhood only, as
- * of t, in three read round trips (each one statement per label, run concurrently):
+ * of t, in three read round trips (each one transaction, one statement per label):
  *
  *   1. the seeds' neighbour lists;
  *   2. the lists of the hop-1 nodes the sampler picks for the seeds (the first hop depends

@@ -6,7 +6,12 @@ export interface RecordedTransaction {
   /** `performance.now()` of the recording thread, ms. */
   start: number;
   end: number;
-  statements: { cypher: string; params: Record<string, unknown> }[];
+  /**
+   * In the order they were issued. `pipelined`: issued while an earlier statement of the
+   * transaction was still running (Promise.all over statements of one transaction), so
+   * the driver sent it without waiting; absent or false: issued after the others returned.
+   */
+  statements: { cypher: string; params: Record<string, unknown>; pipelined?: boolean }[];
   /** False when the transaction threw. */
   ok: boolean;
 }
@@ -25,7 +30,14 @@ export function recordingGraphClient(inner: GraphClient, sinkFor: () => ((t: Rec
     const t: RecordedTransaction = { mode, start: performance.now(), end: 0, statements: [], ok: true };
     return run((tx) => {
       t.statements = [];
-      return work({ run: (cypher, params = {}) => (t.statements.push({ cypher, params }), tx.run(cypher, params)) });
+      let running = 0;
+      return work({
+        run: (cypher, params = {}) => {
+          t.statements.push(running > 0 ? { cypher, params, pipelined: true } : { cypher, params });
+          running++;
+          return tx.run(cypher, params).finally(() => running--);
+        },
+      });
     }).then(
       (v) => ((t.end = performance.now()), sink(t), v),
       (e: unknown) => {

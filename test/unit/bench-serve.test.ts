@@ -1,6 +1,8 @@
 import { fileBucket, summarizeProfile, type CpuProfile } from '../../bench/serve-profile';
 import { embeddingWrites } from '../../bench/serve-mutations';
-import { dependencyParents, freshenParams } from '../../bench/serve-replay';
+import { dependencyParents, freshenParams, replayRequest } from '../../bench/serve-replay';
+import type { GraphClient, Tx } from '../../src/graph/graph-client';
+import { recordingGraphClient, type RecordedTransaction } from '../../src/graph/recording-graph-client';
 import { WRITE_EMBEDDINGS } from '../../src/graph/queries/embeddings';
 import { arrivalOffsets, quantileSorted, ratioVerdict, saturationOf, seededRandom, summarize } from '../../bench/serve-stats';
 
@@ -95,6 +97,25 @@ describe('serve bench replay', () => {
     expect(freshenParams(params, { keys: ['bench-x-purchase-1'], suffix: 'r8' }).id).not.toBe(out.id);
   });
 
+  it('records a statement issued while another of its transaction runs as pipelined, and one issued after as not', async () => {
+    const recorded: RecordedTransaction[] = [];
+    const graph = recordingGraphClient(scriptedClient([]).graph, () => (t) => recorded.push(t));
+    await graph.read(async (tx) => {
+      await Promise.all([tx.run('A'), tx.run('B'), tx.run('C')]);
+      await tx.run('D');
+    });
+    expect(recorded[0]!.statements.map((s) => [s.cypher, s.pipelined === true])).toEqual([['A', false], ['B', true], ['C', true], ['D', false]]);
+  });
+
+  it('replays pipelined statements without waiting, and waits for every earlier one before a statement that was not', async () => {
+    const { graph, log } = scriptedClient([]);
+    const stmt = (cypher: string, pipelined?: boolean) => (pipelined ? { cypher, params: {}, pipelined } : { cypher, params: {} });
+    const txs = [{ mode: 'READ' as const, start: 0, end: 1, ok: true, statements: [stmt('A'), stmt('B', true), stmt('C', true), stmt('D')] }];
+    await replayRequest(graph, { id: 'r', txs });
+    // A, B and C are all sent before any returns; D only after all three have.
+    expect(log).toEqual(['send A', 'send B', 'send C', 'done A', 'done B', 'done C', 'send D', 'done D']);
+  });
+
   it('with uuids off, freshening renews only the idempotency keys, so a replay finds the group buy it joins', () => {
     const gb = 'gb-123e4567-e89b-42d3-a456-426614174000';
     const out = freshenParams({ gb, key: 'bench-x-joinGroupBuy-3', user: 'u9' }, { keys: ['bench-x-joinGroupBuy-3'], suffix: 'b1', uuids: false });
@@ -148,3 +169,24 @@ describe('serve bench CPU profile summary', () => {
     expect(s.byFunction.map((f) => f.name)).toEqual(['sort <- rank src/a.ts:10', '(garbage collector)', 'rank src/a.ts:10']);
   });
 });
+
+/** A GraphClient whose statements each take one macrotask to return, logging when each is sent and returns. */
+function scriptedClient(rows: Record<string, unknown>[]): { graph: GraphClient; log: string[] } {
+  const log: string[] = [];
+  const tx: Tx = {
+    run: (cypher) => {
+      log.push(`send ${cypher}`);
+      return new Promise((resolve) => setTimeout(() => (log.push(`done ${cypher}`), resolve(rows)), 0));
+    },
+  };
+  const graph: GraphClient = {
+    read: (work) => work(tx),
+    write: (work) => work(tx),
+    query: (cypher, params) => tx.run(cypher, params),
+    schema: async () => undefined,
+    explain: async () => null,
+    onQuery: () => () => undefined,
+    close: async () => undefined,
+  };
+  return { graph, log };
+}

@@ -144,16 +144,25 @@ export interface NeighbourList {
 
 /**
  * The neighbour lists of the given frontier nodes (ids unknown to the dataset are
- * absent from the result). One statement per label with nodes, run concurrently.
+ * absent from the result): one read transaction, one statement per label with nodes,
+ * issued together (the driver pipelines them on the transaction's connection).
+ *
+ * One transaction rather than one per label: a refresh makes three of these round trips,
+ * and each transaction costs the API a session, a pooled connection, BEGIN and COMMIT.
+ * Measured on the 100k world (a refresh of one user, 200 users, two alternating runs
+ * each, this function and fetchFeatureCounts together): API CPU per refresh 17.5 / 18.8
+ * ms → 16.7 / 15.3 ms; a fill-sized refresh (ten users and an item) 82.3 / 86.6 → 78.9 / 77.6 ms.
+ * The server runs the statements one after another instead of side by side; the
+ * refresh's wall time stayed within a millisecond.
  */
 export async function fetchNeighbourLists(
   graph: GraphClient,
   o: { dataset: string; frontier: Partial<Record<ListOwner, readonly string[]>>; t: number; cap: number; now?: boolean },
 ): Promise<NeighbourList[]> {
   const owners = (Object.keys(LISTS) as ListOwner[]).filter((k) => (o.frontier[k]?.length ?? 0) > 0);
-  const parts = await Promise.all(
+  const parts = await graph.read((tx) => Promise.all(
     owners.map(async (owner) => {
-      const rows = await graph.query((o.now ? LIST_QUERIES_NOW : LIST_QUERIES)[owner].cypher, { ds: o.dataset, ids: o.frontier[owner], t: o.t, cap: o.cap });
+      const rows = await tx.run((o.now ? LIST_QUERIES_NOW : LIST_QUERIES)[owner].cypher, { ds: o.dataset, ids: o.frontier[owner], t: o.t, cap: o.cap });
       const out: NeighbourList[] = [];
       for (const r of rows) {
         const lists = r.lists as string[][];
@@ -162,7 +171,7 @@ export async function fetchNeighbourLists(
       }
       return out;
     }),
-  );
+  ));
   return parts.flat();
 }
 
@@ -271,15 +280,19 @@ export const SUBGRAPH_ITEM_COUNTS_NOW = defineQuery(
   { ds: 'demo', ids: ['i1'] },
 );
 
-/** Feature counts of the given users and items as of t (`windowMs`: the interaction window); unknown ids are absent. */
+/**
+ * Feature counts of the given users and items as of t (`windowMs`: the interaction
+ * window); unknown ids are absent. One read transaction, both statements issued together
+ * (see fetchNeighbourLists).
+ */
 export async function fetchFeatureCounts(
   graph: GraphClient,
   o: { dataset: string; users: readonly string[]; items: readonly string[]; t: number; windowMs: number; tIsNow?: boolean },
 ): Promise<{ users: UserCountsRow[]; items: ItemCountsRow[] }> {
-  const [users, items] = await Promise.all([
-    o.users.length ? graph.query((o.tIsNow ? SUBGRAPH_USER_COUNTS_NOW : SUBGRAPH_USER_COUNTS).cypher, { ds: o.dataset, ids: o.users, t: o.t, from: o.t - o.windowMs }) : [],
-    o.items.length ? graph.query((o.tIsNow ? SUBGRAPH_ITEM_COUNTS_NOW : SUBGRAPH_ITEM_COUNTS).cypher, { ds: o.dataset, ids: o.items, t: o.t }) : [],
-  ]);
+  const [users, items] = await graph.read((tx) => Promise.all([
+    o.users.length ? tx.run((o.tIsNow ? SUBGRAPH_USER_COUNTS_NOW : SUBGRAPH_USER_COUNTS).cypher, { ds: o.dataset, ids: o.users, t: o.t, from: o.t - o.windowMs }) : [],
+    o.items.length ? tx.run((o.tIsNow ? SUBGRAPH_ITEM_COUNTS_NOW : SUBGRAPH_ITEM_COUNTS).cypher, { ds: o.dataset, ids: o.items, t: o.t }) : [],
+  ]));
   return {
     users: users.map((r) => ({
       id: String(r.id),
