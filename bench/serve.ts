@@ -19,7 +19,7 @@ import { MUTATIONS, REPLAYS_ON_UNDONE_STATE, embeddingWrites, prepareMutation, u
 import { summarizeProfile, type CpuProfile } from './serve-profile';
 import { freshenParams, replayRequest, type RecordedRequest } from './serve-replay';
 import type { FromServer, ToServer } from './serve-server';
-import { ratioVerdict, saturationOf, seededRandom, summarize, type RampStep } from './serve-stats';
+import { intervalVerdict, ratioInterval, ratioVerdict, saturationOf, seededRandom, summarize, type RampStep } from './serve-stats';
 import { benchConfig, ensureServeWorld, SERVE_WORLD } from './serve-world';
 import { cpuSeconds, fmt, table } from './support';
 
@@ -398,7 +398,8 @@ function report(o: {
   d: { name: MutationName; phase: Phase; replay: Phase; sat: ReturnType<typeof saturationOf> }[]; e: ReadAfterWrite[]; popLoads: number; popReaders: number;
   profileSummary: ReturnType<typeof summarizeProfile> | null; jvmPid: number | null; wallS: number;
 }): void {
-  const lat = (p: Phase, op?: string) => summarize(op ? p.result.latencies.get(op) ?? [] : [...p.result.latencies.values()].flat());
+  const raw = (p: Phase, op?: string) => (op ? p.result.latencies.get(op) ?? [] : [...p.result.latencies.values()].flat());
+  const lat = (p: Phase, op?: string) => summarize(raw(p, op));
   const cpu = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '?');
   console.log('\n=== serve bench ===');
   console.log(`ramp of (b): ${o.steps.map((s) => `${s.offered}/s → ${fmt(s.achieved, 1)}/s p50 ${fmt(s.p50, 1)} p99 ${fmt(s.p99, 1)}`).join('; ')}`);
@@ -418,17 +419,22 @@ function report(o: {
     add(x.replay);
   }
   console.log(table(rows));
-  const verdict = (label: string, v: LatencyPair, a: LatencyPair, b: LatencyPair) => {
-    const r50 = ratioVerdict(v.p50, a.p50 + b.p50, TARGET);
-    const r99 = ratioVerdict(v.p99, a.p99 + b.p99, TARGET);
-    return [label, fmt(v.p50, 1), fmt(a.p50 + b.p50, 1), `${fmt(r50.ratio, 2)} ${r50.met ? 'met' : 'NOT met'}`, fmt(v.p99, 1), fmt(a.p99 + b.p99, 1), `${fmt(r99.ratio, 2)} ${r99.met ? 'met' : 'NOT met'}`];
+  const fa = raw(o.a);
+  const verdict = (label: string, vs: number[], bs: number[]) => {
+    const [v, a, b] = [summarize(vs), summarize(fa), summarize(bs)];
+    const cells = (q: 0.5 | 0.99, vq: number, abq: number) => {
+      const r = ratioVerdict(vq, abq, TARGET);
+      const i = ratioInterval(vs, fa, bs, q);
+      return [fmt(vq, 1), fmt(abq, 1), `${fmt(r.ratio, 2)} ${r.met ? 'met' : 'NOT met'}`, `${fmt(i.lo, 2)}–${fmt(i.hi, 2)} ${intervalVerdict(i, TARGET)}`];
+    };
+    return [label, ...cells(0.5, v.p50, a.p50 + b.p50), ...cells(0.99, v.p99, a.p99 + b.p99)];
   };
-  const vr: (string | number)[][] = [['target ≤ 1.2', 'p50', '(a)+(b) p50', 'ratio p50', 'p99', '(a)+(b) p99', 'ratio p99']];
-  const fa = lat(o.a);
-  vr.push(verdict('(c) all reads', lat(o.c), fa, lat(o.b)));
-  for (const op of READ_OP_NAMES) vr.push(verdict(`(c) ${op}`, lat(o.c, op), fa, lat(o.b, op)));
-  for (const x of o.d) vr.push(verdict(`(d) ${x.name}`, lat(x.phase), fa, lat(x.replay)));
+  const vr: (string | number)[][] = [['target ≤ 1.2', 'p50', '(a)+(b) p50', 'ratio p50', '90% interval p50', 'p99', '(a)+(b) p99', 'ratio p99', '90% interval p99']];
+  vr.push(verdict('(c) all reads', raw(o.c), raw(o.b)));
+  for (const op of READ_OP_NAMES) vr.push(verdict(`(c) ${op}`, raw(o.c, op), raw(o.b, op)));
+  for (const x of o.d) vr.push(verdict(`(d) ${x.name}`, raw(x.phase), raw(x.replay)));
   console.log('\n' + table(vr));
+  console.log('(interval: a bootstrap of the ratio from the phases\' own latencies, 1,000 resamples; "within noise" when it straddles 1.2. It covers the sampling noise inside the phases, not drift between them.)');
   if (o.e.length > 0) {
     const home = lat(o.c, 'recommendations');
     const er: (string | number)[][] = [['HOME right after the same user\'s write', 'n', 'errors', 'p50 ms', 'p95 ms', 'p99 ms', 'vs (c) recommendations p50 / p99']];
@@ -452,4 +458,3 @@ function report(o: {
   console.log(`\nbench wall time ${fmt(o.wallS / 60, 1)} min`);
 }
 
-type LatencyPair = { p50: number; p99: number };

@@ -4,7 +4,8 @@ import { dependencyParents, freshenParams, replayRequest } from '../../bench/ser
 import type { GraphClient, Tx } from '../../src/graph/graph-client';
 import { recordingGraphClient, type RecordedTransaction } from '../../src/graph/recording-graph-client';
 import { WRITE_EMBEDDINGS } from '../../src/graph/queries/embeddings';
-import { arrivalOffsets, quantileSorted, ratioVerdict, saturationOf, seededRandom, summarize } from '../../bench/serve-stats';
+import fc from 'fast-check';
+import { arrivalOffsets, intervalVerdict, quantileSorted, ratioInterval, ratioVerdict, saturationOf, seededRandom, summarize } from '../../bench/serve-stats';
 
 describe('serve bench statistics', () => {
   it('percentiles are nearest-rank: p50 of 1..10 is 5, p99 of 1..100 is 99, p99 of 1..50 is 50', () => {
@@ -61,6 +62,54 @@ describe('serve bench statistics', () => {
     expect(ratioVerdict(12, 10, 1.2)).toEqual({ ratio: 1.2, met: true });
     expect(ratioVerdict(13, 10, 1.2).met).toBe(false);
     expect(ratioVerdict(5, 0, 1.2).met).toBe(false);
+  });
+});
+
+describe('serve bench ratio interval', () => {
+  const noisy = (seed: number, n: number, median: number) => {
+    const r = seededRandom(seed);
+    return Array.from({ length: n }, () => median * Math.exp(0.5 * (r() - 0.5)));
+  };
+
+  it('is a point when every sample is constant: 12 / (2 + 8) gives exactly 1.2 at both ends', () => {
+    const i = ratioInterval(Array(50).fill(12), Array(40).fill(2), Array(30).fill(8), 0.5);
+    expect(i).toEqual({ lo: 1.2, hi: 1.2 });
+    expect(intervalVerdict(i, 1.2)).toBe('clearly met');
+  });
+
+  it('straddles the limit for a ratio near it and is clear of it for one far away, at the same sample sizes', () => {
+    const floor = noisy(1, 240, 3);
+    const base = noisy(2, 300, 7);
+    const o = { resamples: 200 };
+    expect(intervalVerdict(ratioInterval(noisy(3, 300, 12), floor, base, 0.5, o), 1.2)).toBe('within noise');
+    expect(intervalVerdict(ratioInterval(noisy(4, 300, 20), floor, base, 0.5, o), 1.2)).toBe('clearly NOT met');
+    expect(intervalVerdict(ratioInterval(noisy(5, 300, 6), floor, base, 0.5, o), 1.2)).toBe('clearly met');
+  });
+
+  it('narrows as the samples grow', () => {
+    const width = (n: number) => {
+      const i = ratioInterval(noisy(6, n, 12), noisy(7, n, 3), noisy(8, n, 7), 0.5, { resamples: 200 });
+      return i.hi - i.lo;
+    };
+    expect(width(1200)).toBeLessThan(width(75) / 2);
+  });
+
+  it('repeats for the same latencies and seed, and is NaN when a sample is empty', () => {
+    const args = [noisy(9, 80, 10), noisy(10, 80, 2), noisy(11, 80, 7)] as const;
+    expect(ratioInterval(...args, 0.99, { resamples: 200 })).toEqual(ratioInterval(...args, 0.99, { resamples: 200 }));
+    expect(ratioInterval([], [1], [1], 0.5)).toEqual({ lo: NaN, hi: NaN });
+  });
+
+  it('has lo ≤ hi, both within what any resample could give', () => {
+    const sample = fc.array(fc.double({ min: 0.1, max: 1000, noNaN: true }), { minLength: 1, maxLength: 40 });
+    fc.assert(
+      fc.property(sample, sample, sample, fc.constantFrom(0.5, 0.99), (v, a, b, q) => {
+        const i = ratioInterval(v, a, b, q, { resamples: 50 });
+        const min = (xs: number[]) => Math.min(...xs);
+        const max = (xs: number[]) => Math.max(...xs);
+        return i.lo <= i.hi && i.lo >= min(v) / (max(a) + max(b)) - 1e-12 && i.hi <= max(v) / (min(a) + min(b)) + 1e-12;
+      }),
+    );
   });
 });
 
