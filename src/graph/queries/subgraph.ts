@@ -153,7 +153,9 @@ export interface NeighbourList {
  * each, this function and fetchFeatureCounts together): API CPU per refresh 17.5 / 18.8
  * ms → 16.7 / 15.3 ms; a fill-sized refresh (ten users and an item) 82.3 / 86.6 → 78.9 / 77.6 ms.
  * The server runs the statements one after another instead of side by side; the
- * refresh's wall time stayed within a millisecond.
+ * refresh's wall time stayed within a millisecond. In the serve bench (joinGroupBuy at
+ * 25 req/s, A/B alternating, bench/README.md's twelfth pass) the API's CPU in the phase
+ * fell 5.9–7.0 → 5.3–6.4 s and the join's latency ratio stayed within its spread.
  */
 export async function fetchNeighbourLists(
   graph: GraphClient,
