@@ -1,5 +1,6 @@
 import { readSplit } from '../../graph-models/evaluation/read-split';
 import { splitValidation } from '../../graph-models/evaluation/validation-split';
+import type { BprMfOptions } from '../../graph-models/baselines/bpr-mf';
 import type { OptimizerName } from '../../graph-models/baselines/optimizers';
 import { formatBaselineRows, runBaselines } from '../../graph-models/baselines/report';
 import { formatSplitShift, measureSplitShift } from '../../graph-models/baselines/split-shift';
@@ -35,6 +36,9 @@ const USAGE = 'usage: npm run baselines -- --train F --test F --format csv|lines
 
 const OPTIMIZERS: readonly OptimizerName[] = ['adam', 'lazy-adam', 'adagrad', 'sgd'];
 
+/** The BPR-MF options the numeric flags set (a name BprMfOptions does not have drops out of the union). */
+type TuningOption = Extract<keyof BprMfOptions, 'epochs' | 'learningRate' | 'l2' | 'evalEvery' | 'validationUsers'>;
+
 async function main(argv: string[]): Promise<void> {
   if (argv.includes('--help')) {
     console.log(USAGE);
@@ -50,13 +54,13 @@ async function main(argv: string[]): Promise<void> {
   if (optimizerFlag !== undefined && optimizer === undefined) throw new BadInputError(`--optimizer must be one of ${OPTIMIZERS.join(', ')}; got ${JSON.stringify(optimizerFlag)}`);
   const seed = intArg(args, 'seed', 0);
   // Only the tuning flags given reach the trainer: its own defaults stand for the rest.
-  const given = (name: string, value: () => number) => (args.values[name] === undefined ? {} : { [name]: value() });
+  const given = (flag: string, option: TuningOption, read: () => number): Partial<BprMfOptions> => (args.values[flag] === undefined ? {} : { [option]: read() });
   const tuning = {
-    ...given('epochs', () => intArg(args, 'epochs', 0, 1)),
-    ...(args.values.lr === undefined ? {} : { learningRate: numArg(args, 'lr', 0, { positive: true }) }),
-    ...given('l2', () => numArg(args, 'l2', 0)),
-    ...(args.values['eval-every'] === undefined ? {} : { evalEvery: intArg(args, 'eval-every', 0, 1) }),
-    ...(args.values['validation-users'] === undefined ? {} : { validationUsers: intArg(args, 'validation-users', 0, 1) }),
+    ...given('epochs', 'epochs', () => intArg(args, 'epochs', 0, 1)),
+    ...given('lr', 'learningRate', () => numArg(args, 'lr', 0, { positive: true })),
+    ...given('l2', 'l2', () => numArg(args, 'l2', 0)),
+    ...given('eval-every', 'evalEvery', () => intArg(args, 'eval-every', 0, 1)),
+    ...given('validation-users', 'validationUsers', () => intArg(args, 'validation-users', 0, 1)),
   };
 
   const split = readSplit({ train: { path: train, format }, test: { path: test, format }, social: social ? { path: social, format } : undefined });
