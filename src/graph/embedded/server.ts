@@ -299,9 +299,23 @@ async function adoptOrphan(home: string, logger: Logger): Promise<RunningLaunche
   return orphan;
 }
 
+/**
+ * How long a start waits for a taken Bolt port that no launcher owns. A launcher killed a
+ * moment before (kill -9, a crash) can still hold its listening socket after its pid is
+ * gone: a start right after one failed with port_in_use in a CI run (2026-11-27).
+ */
+const PORT_RELEASE_WAIT_MS = 3_000;
+
 async function refuseTakenPort(port: number): Promise<void> {
-  if (await isPortFree(port)) return;
-  const other = (await listLaunchers()).find((l) => argValue(l.argv, 'bolt-port') === String(port));
+  const deadline = Date.now() + PORT_RELEASE_WAIT_MS;
+  let other: { pid: number; argv: string[] } | undefined;
+  for (;;) {
+    if (await isPortFree(port)) return;
+    // Another giftgraph server on this port is refused at once: it will not go away.
+    other = (await listLaunchers()).find((l) => argValue(l.argv, 'bolt-port') === String(port));
+    if (other || Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const who = other
     ? `another giftgraph Neo4j (pid ${other.pid}, home ${argValue(other.argv, 'home') ?? '?'}) listens there; stop it or pick another port`
     : 'another process listens there; free the port or pick another';

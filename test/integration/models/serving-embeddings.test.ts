@@ -56,7 +56,10 @@ describe('serving embeddings: the committed demo artifact over the real Neo4j', 
     expect(item.v).toBe(demo.version);
     const hits = await nearest(graph, { dataset, label: 'Item', vector: item.e as number[], k: 200 });
     expect(hits[0]!.id).toBe(item.id);
-    expect(hits[0]!.score).toBeCloseTo(1, 4);
+    // The index quantizes the vectors it stores (vector-2.0's `vector.quantization.enabled`
+    // defaults to true in 5.26), so its score for an item against itself is 1 only to about
+    // 1e-4 (0.99993 seen in CI), depending on what else the index holds.
+    expect(hits[0]!.score).toBeCloseTo(1, 3);
   }, 300_000);
 
   it('never lets an older model version overwrite a newer embedding', async () => {
