@@ -146,6 +146,26 @@ export async function prepareMutation(c: Ctx, name: MutationName, n: number): Pr
   }
 }
 
+/**
+ * `n` calls with distinct idempotency keys, drawn in up to `rounds` rounds: `prepare`
+ * (prepareMutation) may return fewer than asked, since it skips draws it cannot use (a user
+ * who owns every item drawn for them), and each round runs under its own run id, so its
+ * keys differ from the earlier rounds'. `short` is how many of the `n` are missing after
+ * the last round: a phase then repeats calls, and a repeat is an idempotent replay that
+ * does no work, so the bench says so.
+ */
+export async function distinctCalls(
+  prepare: (run: string, n: number) => Promise<MutationCall[]>,
+  o: { n: number; run: string; rounds?: number },
+): Promise<{ calls: MutationCall[]; short: number }> {
+  const calls: MutationCall[] = [];
+  const rounds = o.rounds ?? 4;
+  for (let round = 0; calls.length < o.n && round < rounds; round++) {
+    calls.push(...(await prepare(round === 0 ? o.run : `${o.run}-${round}`, o.n - calls.length)));
+  }
+  return { calls: calls.slice(0, o.n), short: Math.max(0, o.n - calls.length) };
+}
+
 function shuffle<T>(xs: readonly T[], rnd: () => number): T[] {
   const a = [...xs];
   for (let i = a.length - 1; i > 0; i--) {

@@ -15,7 +15,7 @@ import { consoleLogger } from '../src/logging/logger';
 import { DEFAULT_LIMITS } from '../src/retrieval/retriever';
 import { datasetItems, datasetUsers, itemEmbeddings } from './serve-fixtures';
 import { GqlClient, openLoop, type Job, type OpenLoopResult } from './serve-load';
-import { MUTATIONS, REPLAYS_ON_UNDONE_STATE, embeddingWrites, prepareMutation, undoEmbeddingWrites, undoMutation, type MutationCall, type MutationName } from './serve-mutations';
+import { MUTATIONS, REPLAYS_ON_UNDONE_STATE, distinctCalls, embeddingWrites, prepareMutation, undoEmbeddingWrites, undoMutation, type MutationCall, type MutationName } from './serve-mutations';
 import { summarizeProfile, type CpuProfile } from './serve-profile';
 import { freshenParams, replayRequest, type RecordedRequest } from './serve-replay';
 import type { FromServer, ToServer } from './serve-server';
@@ -192,18 +192,11 @@ export async function main(args: string[]): Promise<void> {
     // the saturation of its own (b), then half of that (at most the reads' rate).
     console.log(`\n4. mutations: each at min(${rate}, half the saturation of its own (b)) req/s, ${mutationMs / 1000} s, then the replay of its statements`);
     const runId = `bench-${Date.now().toString(36)}`;
-    /**
-     * `n` calls of a mutation, each with its own idempotency key, drawn in up to four
-     * rounds (prepareMutation skips draws it cannot use, such as a user who owns every
-     * item drawn for them). Fewer after that: said, since a phase then repeats calls.
-     */
-    const distinctCalls = async (name: MutationName, n: number, tag = ''): Promise<MutationCall[]> => {
-      const out: MutationCall[] = [];
-      for (let round = 0; out.length < n && round < 4; round++) {
-        out.push(...(await prepareMutation({ graph, api: client, ds, users, items, rnd, run: `${runId}${tag}${round ? `-${round}` : ''}` }, name, n - out.length)));
-      }
-      if (out.length < n) console.log(`  ${name}: only ${out.length} distinct calls for ${n} requests; the rest repeat earlier calls (idempotent replays that do no work)`);
-      return out;
+    /** `n` calls of a mutation with distinct idempotency keys (see distinctCalls); a shortfall is printed. */
+    const callsFor = async (name: MutationName, n: number, tag = ''): Promise<MutationCall[]> => {
+      const r = await distinctCalls((run, k) => prepareMutation({ graph, api: client, ds, users, items, rnd, run }, name, k), { n, run: `${runId}${tag}` });
+      if (r.short > 0) console.log(`  ${name}: only ${r.calls.length} distinct calls for ${n} requests; the rest repeat earlier calls (idempotent replays that do no work)`);
+      return r.calls;
     };
     const d: { name: MutationName; phase: Phase; replay: Phase; sat: ReturnType<typeof saturationOf> }[] = [];
     // Nine: a joinGroupBuy warm-up then includes a join that fills (see prepareMutation).
@@ -215,7 +208,7 @@ export async function main(args: string[]): Promise<void> {
       // and a --mutation-rate above it cycled through them: at 25 req/s over reads at 12,
       // 168 of a joinGroupBuy phase's 300 requests were replays, half its fills were gone,
       // and its ratio moved with how many there were.
-      const calls = await distinctCalls(name, warmCalls + Math.ceil((Math.max(rate, fixedMutationRate ?? 0) * mutationMs) / 1000));
+      const calls = await callsFor(name, warmCalls + Math.ceil((Math.max(rate, fixedMutationRate ?? 0) * mutationMs) / 1000));
       const keyOf = new Map<string, MutationCall>();
       const mutationJob = (offset: number) => (k: number): Job => {
         const call = calls[(offset + k) % calls.length]!;
@@ -255,7 +248,7 @@ export async function main(args: string[]): Promise<void> {
     const e: ReadAfterWrite[] = [];
     for (const name of mutations.filter((m) => REFRESHES_ACTOR.includes(m))) {
       const rateE = d.find((x) => x.name === name)?.phase.rate ?? rate;
-      const calls = await distinctCalls(name, Math.ceil((rateE * mutationMs) / 1000), '-e');
+      const calls = await callsFor(name, Math.ceil((rateE * mutationMs) / 1000), '-e');
       const reads: number[] = [];
       const phase = await measure(`(e) ${name} + HOME`, rateE, () => openLoop({
         rate: rateE, durationMs: mutationMs,

@@ -1,5 +1,5 @@
 import { fileBucket, summarizeProfile, type CpuProfile } from '../../bench/serve-profile';
-import { embeddingWrites } from '../../bench/serve-mutations';
+import { distinctCalls, embeddingWrites, type MutationCall } from '../../bench/serve-mutations';
 import { dependencyParents, freshenParams, replayRequest } from '../../bench/serve-replay';
 import type { GraphClient, Tx } from '../../src/graph/graph-client';
 import { recordingGraphClient, type RecordedTransaction } from '../../src/graph/recording-graph-client';
@@ -169,6 +169,35 @@ describe('serve bench replay', () => {
     const gb = 'gb-123e4567-e89b-42d3-a456-426614174000';
     const out = freshenParams({ gb, key: 'bench-x-joinGroupBuy-3', user: 'u9' }, { keys: ['bench-x-joinGroupBuy-3'], suffix: 'b1', uuids: false });
     expect(out).toEqual({ gb, key: 'bench-x-joinGroupBuy-3.b1', user: 'u9' });
+  });
+});
+
+describe('serve bench mutation calls', () => {
+  /** A prepare that yields at most `per` calls a round, keyed by its run id as prepareMutation keys them. */
+  const scripted = (per: number) => {
+    const asked: [string, number][] = [];
+    const prepare = async (run: string, n: number): Promise<MutationCall[]> => {
+      asked.push([run, n]);
+      return Array.from({ length: Math.min(per, n) }, (_, k) => ({ doc: 'm', input: {}, key: `${run}-m-${k + 1}` }));
+    };
+    return { asked, prepare };
+  };
+
+  it('draws more rounds under fresh run ids until it has n calls, each asking only for what is missing', async () => {
+    const { asked, prepare } = scripted(3);
+    const r = await distinctCalls(prepare, { n: 7, run: 'bench-x' });
+    expect(asked).toEqual([['bench-x', 7], ['bench-x-1', 4], ['bench-x-2', 1]]);
+    expect(r.short).toBe(0);
+    expect(r.calls).toHaveLength(7);
+    expect(new Set(r.calls.map((c) => c.key)).size).toBe(7);
+  });
+
+  it('stops after its rounds and reports how many calls are missing, so a phase does not silently repeat calls', async () => {
+    const { asked, prepare } = scripted(1);
+    const r = await distinctCalls(prepare, { n: 10, run: 'bench-y', rounds: 4 });
+    expect(asked).toHaveLength(4);
+    expect(r.calls).toHaveLength(4);
+    expect(r.short).toBe(6);
   });
 });
 
