@@ -1,6 +1,5 @@
-import { intArg, parseArgs } from '../src/cli/args';
+import { intArg, intListArg, parseArgs } from '../src/cli/args';
 import { loadConfig } from '../src/config/config';
-import { BadInputError } from '../src/errors/errors';
 import { systemClock } from '../src/clock/clock';
 import { ARTIFACTS_DIR, ArtifactStore } from '../src/embeddings/artifact-store';
 import { EmbeddingRefresher } from '../src/embeddings/embedding-refresher';
@@ -44,8 +43,7 @@ export async function main(args: string[]): Promise<void> {
   const sample = intArg(opts, 'users', 40, 1);
   const fullRuns = intArg(opts, 'full-runs', 3, 1);
   const fillCount = intArg(opts, 'fills', 20, 1);
-  const caps = (opts.values.caps ?? '100,1000').split(',').map(Number);
-  if (!caps.every((c) => Number.isInteger(c) && c > 0)) throw new BadInputError(`--caps must be positive integers separated by commas; got ${JSON.stringify(opts.values.caps)}`);
+  const caps = intListArg(opts, 'caps', [100, 1000]);
   const config = loadConfig(process.env);
   const logger = consoleLogger('warn', 'bench');
   await initTfBackend({ logger, kernels: ['UnsortedSegmentSum'] });

@@ -52,6 +52,15 @@ export function numArg(args: ParsedArgs, name: string, def: number, o: { positiv
   return n;
 }
 
+/** A comma-separated list of positive integers (`--ks 10,20`), or `def` when the flag is absent. */
+export function intListArg(args: ParsedArgs, name: string, def: readonly number[]): number[] {
+  const raw = args.values[name];
+  if (raw === undefined) return [...def];
+  const xs = raw.split(',').map(Number);
+  if (!xs.every((x) => Number.isInteger(x) && x > 0)) throw new BadInputError(`--${name} must be positive integers separated by commas; got ${JSON.stringify(raw)}`);
+  return xs;
+}
+
 /** Runs a CLI main: prints a coded error on failure and sets the exit code. */
 export function runCli(main: () => Promise<void>): void {
   main().then(

@@ -5,7 +5,7 @@ import type { OptimizerName } from '../../graph-models/baselines/optimizers';
 import { formatBaselineRows, runBaselines } from '../../graph-models/baselines/report';
 import { formatSplitShift, measureSplitShift } from '../../graph-models/baselines/split-shift';
 import { BadInputError } from '../errors/errors';
-import { intArg, numArg, parseArgs, runCli, type FlagSpec } from './args';
+import { intArg, intListArg, numArg, parseArgs, runCli, type FlagSpec } from './args';
 
 /**
  * `npm run baselines -- --train F --test F --format csv|lines [--social F] [--ks 10,20]
@@ -48,8 +48,7 @@ async function main(argv: string[]): Promise<void> {
   const { train, test, format, social, optimizer: optimizerFlag } = args.values;
   if (!train || !test) throw new BadInputError(`--train and --test are required\n${USAGE}`);
   if (format !== 'csv' && format !== 'lines') throw new BadInputError(`--format must be csv or lines; got ${JSON.stringify(format)}\n${USAGE}`);
-  const ks = (args.values.ks ?? '10,20').split(',').map(Number);
-  if (!ks.every((k) => Number.isInteger(k) && k > 0)) throw new BadInputError(`--ks must be positive integers separated by commas; got ${JSON.stringify(args.values.ks)}`);
+  const ks = intListArg(args, 'ks', [10, 20]);
   const optimizer = OPTIMIZERS.find((o) => o === optimizerFlag);
   if (optimizerFlag !== undefined && optimizer === undefined) throw new BadInputError(`--optimizer must be one of ${OPTIMIZERS.join(', ')}; got ${JSON.stringify(optimizerFlag)}`);
   const seed = intArg(args, 'seed', 0);

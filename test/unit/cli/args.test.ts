@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { intArg, numArg, parseArgs } from '../../../src/cli/args';
+import { intArg, intListArg, numArg, parseArgs } from '../../../src/cli/args';
 import { timestampedVersion } from '../../../src/embeddings/artifact-store';
 import { badInput } from '../../support/errors';
 
@@ -56,6 +56,20 @@ describe('intArg and numArg', () => {
     const zero = parseArgs(['--lr', '0'], SPEC);
     expect(numArg(zero, 'lr', 0.1)).toBe(0);
     expect(badInput(() => numArg(zero, 'lr', 0.1, { positive: true })).message).toBe('--lr must be a positive number; got "0"');
+  });
+});
+
+describe('intListArg', () => {
+  const spec = { ks: 'value' } as const;
+
+  it('returns the listed integers, or the default when the flag is absent', () => {
+    expect(intListArg(parseArgs(['--ks', '5,10,20'], spec), 'ks', [10])).toEqual([5, 10, 20]);
+    expect(intListArg(parseArgs([], spec), 'ks', [10, 20])).toEqual([10, 20]);
+  });
+
+  it('refuses a list with anything but positive integers, naming the flag and the value', () => {
+    for (const raw of ['10,x', '10,0', '1.5', '10,,20', '-3'])
+      expect(badInput(() => intListArg(parseArgs(['--ks', raw], spec), 'ks', [10])).message).toBe(`--ks must be positive integers separated by commas; got ${JSON.stringify(raw)}`);
   });
 });
 
