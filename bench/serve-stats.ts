@@ -10,10 +10,14 @@ import { mulberry32 } from '../src/world/prng';
  * Nearest-rank quantile of an ascending list: the smallest value with at least q of the
  * values at or below it (p99 of 100 values is the 99th, of 50 values the 50th). NaN when empty.
  */
-export function quantileSorted(sorted: readonly number[], q: number): number {
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return NaN;
-  const rank = Math.max(1, Math.ceil(q * sorted.length));
-  return sorted[Math.min(sorted.length, rank) - 1]!;
+  return sorted[nearestRank(q, sorted.length) - 1]!;
+}
+
+/** The 1-based rank of the nearest-rank q-quantile among n ≥ 1 sorted values. */
+function nearestRank(q: number, n: number): number {
+  return Math.min(n, Math.max(1, Math.ceil(q * n)));
 }
 
 export interface LatencySummary {
@@ -114,7 +118,7 @@ export function ratioInterval(
     const c = counts.subarray(0, n);
     c.fill(0);
     for (let k = 0; k < n; k++) c[Math.floor(rand() * n)]!++;
-    const rank = Math.min(n, Math.max(1, Math.ceil(q * n)));
+    const rank = nearestRank(q, n);
     let seen = 0;
     for (let k = 0; k < n; k++) if ((seen += c[k]!) >= rank) return sorted[k]!;
     return sorted[n - 1]!;
@@ -123,8 +127,7 @@ export function ratioInterval(
   const ratios = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) ratios[r] = resampledQuantile(v!) / (resampledQuantile(f!) + resampledQuantile(b!));
   ratios.sort();
-  const sorted = Array.from(ratios);
-  return { lo: quantileSorted(sorted, (1 - level) / 2), hi: quantileSorted(sorted, (1 + level) / 2) };
+  return { lo: quantileSorted(ratios, (1 - level) / 2), hi: quantileSorted(ratios, (1 + level) / 2) };
 }
 
 /** Where an interval lies against the limit: clear of it either way, or straddling it. */

@@ -432,8 +432,9 @@ function report(o: {
   }
   console.log(table(rows));
   const fa = raw(o.a);
+  const a = summarize(fa);
   const verdict = (label: string, vs: number[], bs: number[]) => {
-    const [v, a, b] = [summarize(vs), summarize(fa), summarize(bs)];
+    const [v, b] = [summarize(vs), summarize(bs)];
     const cells = (q: 0.5 | 0.99, vq: number, abq: number) => {
       const r = ratioVerdict(vq, abq, TARGET);
       const i = ratioInterval(vs, fa, bs, q);
