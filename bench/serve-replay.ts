@@ -100,7 +100,12 @@ export async function replayRequest(graph: GraphClient, req: RecordedRequest, re
       if (!t.ok) throw new RolledBack();
     };
     try {
-      await (t.mode === 'READ' ? graph.read(work) : graph.write(work));
+      // An auto-commit read is replayed as one too (no BEGIN, no COMMIT).
+      if (t.autoCommit) {
+        const s = t.statements[0]!;
+        await graph.query(s.cypher, s.params);
+        if (!t.ok) throw new RolledBack();
+      } else await (t.mode === 'READ' ? graph.read(work) : graph.write(work));
     } catch (e) {
       // The client wraps what a transaction function throws (mapNeo4jError): a transaction
       // that failed when recorded is expected to fail (be rolled back) again.

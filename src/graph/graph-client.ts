@@ -23,7 +23,10 @@ export interface GraphClient {
   read<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   /** Runs `work` in one write transaction: it commits fully or not at all. */
   write<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
-  /** Shorthand for a single-statement read. */
+  /**
+   * A single-statement read, run as an auto-commit transaction (retried here on transient
+   * errors, as `read` is by the driver).
+   */
   query(cypher: string, params?: Record<string, unknown>): Promise<Row[]>;
   /**
    * Runs schema statements (constraints, indexes) in one transaction of their own, in
@@ -44,6 +47,9 @@ export interface GraphClientOptions {
   txTimeoutMs: number;
   maxPoolSize?: number;
 }
+
+/** Attempts of an auto-commit read before a retryable failure (a dropped connection, a leader switch) is thrown. */
+const READ_ATTEMPTS = 4;
 
 /**
  * The only module that talks to neo4j-driver. Integers come back as JS numbers
@@ -86,10 +92,37 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
     }
   };
 
+  /**
+   * Why auto-commit: a managed transaction writes BEGIN on its own, then RUN and PULL, and
+   * after the rows COMMIT, and waits for COMMIT's reply (three socket writes, three
+   * messages for the server, one more round trip, and a stack captured for the commit's
+   * result). A single read gains nothing from the transaction around it; most of what the
+   * read paths ask is one statement. Reads are idempotent, so retrying one is safe.
+   */
+  const autoCommitRead = async (cypher: string, params: Record<string, unknown>): Promise<Row[]> => {
+    for (let attempt = 1; ; attempt++) {
+      const session = driver.session({ database, defaultAccessMode: neo4j.session.READ });
+      try {
+        const t0 = performance.now();
+        const res = await withoutDriverStack(() => session.run(cypher, params, txConfig));
+        emit({ cypher, params, mode: 'READ', ms: performance.now() - t0 });
+        return toRows(res);
+      } catch (err) {
+        if (attempt < READ_ATTEMPTS && neo4j.isRetryableError(err)) {
+          await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+          continue;
+        }
+        throw mapNeo4jError(err);
+      } finally {
+        await session.close();
+      }
+    }
+  };
+
   return {
     read: (work) => exec('READ', work),
     write: (work) => exec('WRITE', work),
-    query: (cypher, params) => exec('READ', (tx) => tx.run(cypher, params)),
+    query: (cypher, params = {}) => autoCommitRead(cypher, params),
     async schema(statements) {
       const list = typeof statements === 'string' ? [statements] : statements;
       // Schema statements from two processes at once (two test workers migrating a fresh

@@ -165,6 +165,20 @@ describe('serve bench replay', () => {
     expect(log).toEqual(['send A', 'send B', 'send C', 'done A', 'done B', 'done C', 'send D', 'done D']);
   });
 
+  it('records a single-statement query as an auto-commit read and replays it as one, not inside a read transaction', async () => {
+    const recorded: RecordedTransaction[] = [];
+    const graph = recordingGraphClient(scriptedClient([]).graph, () => (t) => recorded.push(t));
+    await graph.query('Q', { a: 1 });
+    await graph.read((tx) => tx.run('R'));
+    expect(recorded.map((t) => [t.mode, t.autoCommit === true, t.statements.map((x) => x.cypher)])).toEqual([
+      ['READ', true, ['Q']],
+      ['READ', false, ['R']],
+    ]);
+    const target = scriptedClient([]);
+    await replayRequest(target.graph, { id: 'r', txs: recorded });
+    expect(target.via).toEqual(['query', 'read']);
+  });
+
   it('with uuids off, freshening renews only the idempotency keys, so a replay finds the group buy it joins', () => {
     const gb = 'gb-123e4567-e89b-42d3-a456-426614174000';
     const out = freshenParams({ gb, key: 'bench-x-joinGroupBuy-3', user: 'u9' }, { keys: ['bench-x-joinGroupBuy-3'], suffix: 'b1', uuids: false });
@@ -249,8 +263,10 @@ describe('serve bench CPU profile summary', () => {
 });
 
 /** A GraphClient whose statements each take one macrotask to return, logging when each is sent and returns. */
-function scriptedClient(rows: Record<string, unknown>[]): { graph: GraphClient; log: string[] } {
+function scriptedClient(rows: Record<string, unknown>[]): { graph: GraphClient; log: string[]; via: string[] } {
   const log: string[] = [];
+  /** Which of the client's entry points each transaction came through. */
+  const via: string[] = [];
   const tx: Tx = {
     run: (cypher) => {
       log.push(`send ${cypher}`);
@@ -258,13 +274,13 @@ function scriptedClient(rows: Record<string, unknown>[]): { graph: GraphClient; 
     },
   };
   const graph: GraphClient = {
-    read: (work) => work(tx),
-    write: (work) => work(tx),
-    query: (cypher, params) => tx.run(cypher, params),
+    read: (work) => (via.push('read'), work(tx)),
+    write: (work) => (via.push('write'), work(tx)),
+    query: (cypher, params) => (via.push('query'), tx.run(cypher, params)),
     schema: async () => undefined,
     explain: async () => null,
     onQuery: () => () => undefined,
     close: async () => undefined,
   };
-  return { graph, log };
+  return { graph, log, via };
 }
