@@ -24,7 +24,7 @@ import { benchConfig, ensureServeWorld, SERVE_WORLD } from './serve-world';
 import { cpuSeconds, fmt, table } from './support';
 
 /**
- * `npm run bench -- serve [--duration 20] [--mutation-duration 12] [--ramp-step 5] [--mutations a,b] [--mutation-rate R] [--no-profile]`
+ * `npm run bench -- serve [--duration 20] [--mutation-duration 12] [--ramp-step 5] [--mutations a,b] [--rate R] [--mutation-rate R] [--no-profile]`
  *
  * The serving benchmark on the 100k world (bench/serve-world.ts), with the load generator
  * (this process), the API (a forked child, bench/serve-server.ts) and the Neo4j JVM on the
@@ -76,15 +76,17 @@ interface Phase {
 }
 
 export async function main(args: string[]): Promise<void> {
-  const opts = parseArgs(args, { duration: 'value', 'mutation-duration': 'value', 'ramp-step': 'value', mutations: 'value', 'mutation-rate': 'value', 'no-profile': 'boolean' });
+  const opts = parseArgs(args, { duration: 'value', 'mutation-duration': 'value', 'ramp-step': 'value', mutations: 'value', rate: 'value', 'mutation-rate': 'value', 'no-profile': 'boolean' });
   const durationMs = numArg(opts, 'duration', 20, { positive: true }) * 1000;
   const mutationMs = numArg(opts, 'mutation-duration', 12, { positive: true }) * 1000;
   const stepMs = numArg(opts, 'ramp-step', 5, { positive: true }) * 1000;
   const mutations = (opts.values.mutations ?? MUTATIONS.join(',')).split(',').filter(Boolean) as MutationName[];
   const unknown = mutations.filter((m) => !(MUTATIONS as readonly string[]).includes(m));
   if (unknown.length > 0) throw new BadInputError(`--mutations: unknown ${unknown.join(', ')}; known: ${MUTATIONS.join(', ')}`);
-  // A fixed rate for every mutation instead of min(reads' rate, half its (b)'s saturation):
+  // --rate: the reads at a fixed rate instead of half (b)'s saturation (still measured and
+  // printed); a fixed rate for every mutation instead of min(reads' rate, half its (b)'s saturation):
   // to compare runs at the same load when (b)'s saturation moved between them.
+  const fixedReadRate = opts.values.rate !== undefined ? numArg(opts, 'rate', 0, { positive: true }) : null;
   const fixedMutationRate = opts.values['mutation-rate'] !== undefined ? numArg(opts, 'mutation-rate', 0, { positive: true }) : null;
   const outDir = path.join(PROJECT_ROOT, 'var', 'bench');
   fs.mkdirSync(outDir, { recursive: true });
@@ -163,8 +165,8 @@ export async function main(args: string[]): Promise<void> {
     // 2. Saturation of (b).
     console.log(`\n2. saturation of (b): replaying ${warm.length} recorded (c) requests, open loop, ${stepMs / 1000} s per step`);
     const { sat, steps } = await ramp('(b)', 4, Infinity, () => replayJobs(warm));
-    const rate = Math.max(1, Math.round(sat.rate / 2));
-    console.log(`(b) saturates at ${fmt(sat.rate, 1)} req/s (${sat.reason}); measuring at half: ${rate} req/s`);
+    const rate = fixedReadRate ?? Math.max(1, Math.round(sat.rate / 2));
+    console.log(`(b) saturates at ${fmt(sat.rate, 1)} req/s (${sat.reason}); measuring at ${fixedReadRate === null ? 'half' : '--rate'}: ${rate} req/s`);
 
     // 3. (a), (c), (b) at half the saturation rate.
     console.log(`\n3. reads at ${rate} req/s, ${durationMs / 1000} s each`);
