@@ -174,6 +174,18 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
 }
 
 /**
+ * Runs independent read statements together and returns each one's rows, in order: one
+ * statement as an auto-commit `query`, several as one read transaction that sends them
+ * without waiting for each other's rows (pipelined), so a round trip of several reads
+ * costs one transaction and a lone read none.
+ */
+export function readTogether(graph: GraphClient, statements: readonly { cypher: string; params: Record<string, unknown> }[]): Promise<Row[][]> {
+  if (statements.length === 0) return Promise.resolve([]);
+  if (statements.length === 1) return graph.query(statements[0]!.cypher, statements[0]!.params).then((rows) => [rows]);
+  return graph.read((tx) => Promise.all(statements.map((st) => tx.run(st.cypher, st.params))));
+}
+
+/**
  * Runs `start` (a synchronous driver call that creates a Result) with V8's stack capture
  * off. Why: the driver's Result constructor takes `new Error('').stack` for every
  * statement, to re-stack a later failure at the call site; formatting that stack was ~10%
