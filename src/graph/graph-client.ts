@@ -50,6 +50,24 @@ export interface GraphClientOptions {
 
 /** Attempts of an auto-commit read before a retryable failure (a dropped connection, a leader switch) is thrown. */
 const READ_ATTEMPTS = 4;
+/** Attempts of a schema transaction before a transient failure (a label-lock deadlock) is thrown. */
+const SCHEMA_ATTEMPTS = 9;
+
+/**
+ * Runs `attempt` until it succeeds, or it has run `tries` times, or it fails with an error
+ * `retryable` does not accept; waits 50 ms, then twice as long each time, between attempts.
+ * The last failure is thrown as a coded project error.
+ */
+async function retrying<T>(tries: number, retryable: (err: unknown) => boolean, attempt: () => Promise<T>): Promise<T> {
+  for (let k = 0; ; k++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (k + 1 >= tries || !retryable(err)) throw mapNeo4jError(err);
+      await new Promise((r) => setTimeout(r, 50 * 2 ** k));
+    }
+  }
+}
 
 /**
  * The only module that talks to neo4j-driver. Integers come back as JS numbers
@@ -66,13 +84,15 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
   const database = opts.target.database;
   const listeners = new Set<(e: QueryEvent) => void>();
 
+  /** Runs one statement (`start` sends it), reports it to the listeners, returns plain rows. */
+  const timed = async (mode: 'READ' | 'WRITE', cypher: string, params: Record<string, unknown>, start: () => Promise<QueryResult>): Promise<Row[]> => {
+    const t0 = performance.now();
+    const res = await withoutDriverStack(start);
+    emit({ cypher, params, mode, ms: performance.now() - t0 });
+    return toRows(res);
+  };
   const txOf = (tx: ManagedTransaction, mode: 'READ' | 'WRITE'): Tx => ({
-    async run(cypher, params = {}) {
-      const t0 = performance.now();
-      const res = await withoutDriverStack(() => tx.run(cypher, params));
-      emit({ cypher, params, mode, ms: performance.now() - t0 });
-      return toRows(res);
-    },
+    run: (cypher, params = {}) => timed(mode, cypher, params, () => tx.run(cypher, params)),
   });
   const emit = (e: QueryEvent) => {
     for (const l of listeners) l(e);
@@ -99,25 +119,15 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
    * result). A single read gains nothing from the transaction around it; most of what the
    * read paths ask is one statement. Reads are idempotent, so retrying one is safe.
    */
-  const autoCommitRead = async (cypher: string, params: Record<string, unknown>): Promise<Row[]> => {
-    for (let attempt = 1; ; attempt++) {
+  const autoCommitRead = (cypher: string, params: Record<string, unknown>): Promise<Row[]> =>
+    retrying(READ_ATTEMPTS, (err) => neo4j.isRetryableError(err), async () => {
       const session = driver.session({ database, defaultAccessMode: neo4j.session.READ });
       try {
-        const t0 = performance.now();
-        const res = await withoutDriverStack(() => session.run(cypher, params, txConfig));
-        emit({ cypher, params, mode: 'READ', ms: performance.now() - t0 });
-        return toRows(res);
-      } catch (err) {
-        if (attempt < READ_ATTEMPTS && neo4j.isRetryableError(err)) {
-          await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-          continue;
-        }
-        throw mapNeo4jError(err);
+        return await timed('READ', cypher, params, () => session.run(cypher, params, txConfig));
       } finally {
         await session.close();
       }
-    }
-  };
+    });
 
   return {
     read: (work) => exec('READ', work),
@@ -127,7 +137,8 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
       const list = typeof statements === 'string' ? [statements] : statements;
       // Schema statements from two processes at once (two test workers migrating a fresh
       // database) can deadlock on the label lock; that is transient, so retry with backoff.
-      for (let attempt = 0; ; attempt++) {
+      const transient = (err: unknown) => String((err as { code?: string }).code ?? '').startsWith('Neo.TransientError');
+      await retrying(SCHEMA_ATTEMPTS, transient, async () => {
         const session = driver.session({ database });
         try {
           const tx = session.beginTransaction(txConfig);
@@ -141,18 +152,10 @@ export function createGraphClient(opts: GraphClientOptions): GraphClient {
           } finally {
             if (tx.isOpen()) await tx.rollback();
           }
-          return;
-        } catch (err) {
-          const code = String((err as { code?: string }).code ?? '');
-          if (attempt < 8 && code.startsWith('Neo.TransientError')) {
-            await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-            continue;
-          }
-          throw mapNeo4jError(err);
         } finally {
           await session.close();
         }
-      }
+      });
     },
     async explain(cypher, params = {}) {
       const session = driver.session({ database, defaultAccessMode: neo4j.session.READ });
