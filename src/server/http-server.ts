@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { ApiContext, Services } from '../api/context';
 import { createLoaders } from '../api/loaders';
@@ -36,6 +41,13 @@ export interface RunningServer {
  * Apollo Server 5 on node:http. Routes: POST/GET /graphql, /healthz (process up),
  * /readyz (dependencies ready). No landing page: the default one loads from a CDN that
  * offline machines cannot reach. Stopping drains in-flight requests first.
+ *
+ * Apollo's implicit plugins are switched off. Cache control: the API has no response
+ * cache and sets no cache hints, yet the plugin hooks every field's resolution
+ * (`willResolveField`, which also makes Apollo wrap every resolver in the schema); that
+ * was ~3% of the API's CPU in the serve bench's reads (bench/README.md). Usage and schema
+ * reporting: they would send to Apollo's cloud whenever APOLLO_KEY is set, which these
+ * machines cannot reach and which nobody here asked for.
  */
 export async function startHttpServer(o: HttpServerOptions, port: number, host = '127.0.0.1'): Promise<RunningServer> {
   const httpServer = http.createServer();
@@ -43,7 +55,13 @@ export async function startHttpServer(o: HttpServerOptions, port: number, host =
     schema: o.schema,
     formatError: createFormatError(o.logger),
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+    ],
   });
   await apollo.start();
   const maxBody = o.maxBodyBytes ?? 1_000_000;
