@@ -100,18 +100,25 @@ export function neighbourhoodGraph(o: NeighbourhoodGraphInput): HeteroGraph {
     codes.sort();
     let unique = 0;
     for (let k = 0; k < codes.length; k++) if (k === 0 || codes[k] !== codes[k - 1]) codes[unique++] = codes[k]!;
-    const len = unique * (both ? 2 : 1);
+    // Both directions of a friendship, as codes sorted again: the edges leave here in
+    // (src, dst) order, which buildRelation then keeps without sorting them itself.
+    const pairs = both ? new Float64Array(unique * 2) : codes.subarray(0, unique);
+    if (both) {
+      for (let k = 0; k < unique; k++) {
+        const s = Math.floor(codes[k]! / numDst);
+        const d = codes[k]! - s * numDst;
+        pairs[2 * k] = codes[k]!;
+        pairs[2 * k + 1] = d * numDst + s;
+      }
+      pairs.sort();
+    }
+    const len = pairs.length;
     const src = new Int32Array(len);
     const dst = new Int32Array(len);
-    for (let k = 0, j = 0; k < unique; k++) {
-      const s = Math.floor(codes[k]! / numDst);
-      const d = codes[k]! - s * numDst;
-      src[j] = s;
-      dst[j++] = d;
-      if (both) {
-        src[j] = d;
-        dst[j++] = s;
-      }
+    for (let k = 0; k < len; k++) {
+      const s = Math.floor(pairs[k]! / numDst);
+      src[k] = s;
+      dst[k] = pairs[k]! - s * numDst;
     }
     relations[name] = buildRelation(name, srcType, dstType, nodes[srcType].ids.length, src, dst, new Float64Array(len).fill(NaN));
   }

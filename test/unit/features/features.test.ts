@@ -1,4 +1,5 @@
-import { buildRelation, graphAsOf, nodeSet, SPLIT_TEST, SPLIT_TRAIN, type HeteroGraph } from '../../../src/features/hetero-graph';
+import fc from 'fast-check';
+import { buildRelation, graphAsOf, nodeSet, sortedBySrcDst, SPLIT_TEST, SPLIT_TRAIN, type HeteroGraph } from '../../../src/features/hetero-graph';
 import { ITEM_FEATURES, USER_FEATURES, itemFeatures, userFeatures } from '../../../src/features/node-features';
 import { holdOut, splitInteractions } from '../../../src/features/splits';
 
@@ -32,6 +33,29 @@ describe('hetero graph CSR', () => {
     expect(Array.from(r.targets)).toEqual([0, 1, 1]);
     expect(Array.from(r.time)).toEqual([T0 + DAY, T0 + 10 * DAY, T0 + 2 * DAY]);
     expect(Array.from(r.attrs.pricePaid!)).toEqual([100, 500, 500]);
+  });
+
+  it('builds the same CSR from edges given in (src, dst) order as from the same edges shuffled', () => {
+    const edges = fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 5 })), { maxLength: 40 });
+    fc.assert(
+      fc.property(edges, fc.func(fc.integer()), (pairs, key) => {
+        const shuffled = pairs.map((p, i) => ({ p, k: key(i) })).sort((a, b) => a.k - b.k).map((x) => x.p);
+        // Sorted with ties in their shuffled order, which the CSR keeps: the time column tells them apart.
+        const sorted = shuffled.map((p, i) => ({ p, i })).sort((a, b) => a.p[0] - b.p[0] || a.p[1] - b.p[1] || a.i - b.i);
+        const build = (es: { p: [number, number]; i: number }[]) =>
+          buildRelation('r', 'user', 'item', 6, Int32Array.from(es, (e) => e.p[0]), Int32Array.from(es, (e) => e.p[1]), Float64Array.from(es, (e) => e.i));
+        const a = build(sorted);
+        const b = build(shuffled.map((p, i) => ({ p, i })));
+        expect(sortedBySrcDst(Int32Array.from(sorted, (e) => e.p[0]), Int32Array.from(sorted, (e) => e.p[1]))).toBe(true);
+        expect([Array.from(a.offsets), Array.from(a.targets), Array.from(a.time)]).toEqual([Array.from(b.offsets), Array.from(b.targets), Array.from(b.time)]);
+      }),
+    );
+  });
+
+  it('tells edges out of (src, dst) order apart from sorted ones', () => {
+    expect(sortedBySrcDst(Int32Array.from([0, 0, 1]), Int32Array.from([1, 1, 0]))).toBe(true);
+    expect(sortedBySrcDst(Int32Array.from([0, 1, 0]), Int32Array.from([1, 0, 2]))).toBe(false);
+    expect(sortedBySrcDst(Int32Array.from([0, 0]), Int32Array.from([2, 1]))).toBe(false);
   });
 
   it('as of t drops every edge after t, in every relation', () => {
