@@ -47,11 +47,11 @@ async function run(command: Command, config: Config, logger: Logger, out: (line:
     }
   }
 
-  const { home, boltPort, heap, pageCacheMb } = target;
+  const { home, boltPort, heap, pageCacheMb, classArchive } = target;
   switch (command) {
     case 'start': {
       const t0 = Date.now();
-      const r = await startEmbedded({ projectRoot: PROJECT_ROOT, home, boltPort, heap, pageCacheMb, logger });
+      const r = await startEmbedded({ projectRoot: PROJECT_ROOT, home, boltPort, heap, pageCacheMb, classArchive, logger });
       out(
         r.alreadyRunning
           ? `already running (pid ${r.pid}) ${r.boltUri} home=${home}`

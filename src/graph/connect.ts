@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from '../config/config';
 export async function connectGraph(config: Config, logger: Logger, o: { startEmbedded: boolean } = { startEmbedded: true }): Promise<GraphClient> {
   const t = config.neo4j;
   if (t.kind === 'embedded' && o.startEmbedded) {
-    const r = await startEmbedded({ projectRoot: PROJECT_ROOT, home: t.home, boltPort: t.boltPort, heap: t.heap, pageCacheMb: t.pageCacheMb, logger });
+    const r = await startEmbedded({ projectRoot: PROJECT_ROOT, home: t.home, boltPort: t.boltPort, heap: t.heap, pageCacheMb: t.pageCacheMb, classArchive: t.classArchive, logger });
     logger.info(r.alreadyRunning ? `embedded neo4j already running (pid ${r.pid})` : `embedded neo4j started (pid ${r.pid})`, { uri: t.uri });
   } else if (t.kind === 'external') {
     logger.info(`using the Neo4j server at ${t.uri} (NEO4J_URI); nothing is started locally`);

@@ -18,7 +18,9 @@ import { ErrorCode } from '../../src/errors/codes';
 import type { Logger } from '../../src/logging/logger';
 import { EmbeddedServerError } from '../../src/graph/embedded/errors';
 import { runCommand } from '../../src/graph/embedded/exec';
+import { classArchivePath, verifyClassArchive } from '../../src/graph/embedded/class-archive';
 import { checkJava } from '../../src/graph/embedded/java-runtime';
+import { launcherArtifacts } from '../../src/graph/embedded/launcher-build';
 import { pidFilePath } from '../../src/graph/embedded/pid-file';
 import { isLauncherFor, isProcessAlive, readCommandLine } from '../../src/graph/embedded/process-probe';
 import { embeddedStatus, startEmbedded, stopEmbedded, type EmbeddedServerOptions } from '../../src/graph/embedded/server';
@@ -156,6 +158,10 @@ describe('embedded Neo4j server (real JVM, port 7697)', () => {
     );
     expect(retention).toBe('256M size');
 
+    // The JVM mapped the class archive (recorded by the first start of this build and runtime).
+    const archive = await classArchivePath(launcherArtifacts(PROJECT_ROOT), (await checkJava()).version);
+    expect(await fs.readFile(`/proc/${first.pid}/maps`, 'utf8')).toContain(archive);
+
     expect(await startEmbedded(options())).toEqual({ pid: first.pid, alreadyRunning: true, boltUri: URI });
 
     const cli = await runCli('start');
@@ -242,5 +248,52 @@ describe('embedded Neo4j server (real JVM, port 7697)', () => {
     await expect(fs.stat(pidFilePath(home))).rejects.toMatchObject({ code: 'ENOENT' });
     expect((await runCli('status')).stdout).toContain('not running');
     expect(await stopEmbedded({ home, logger })).toEqual({ wasRunning: false });
+  }, 240_000);
+});
+
+describe('class archive of the launcher (real JVM)', () => {
+  it('passes a JVM check when whole, and fails it, without harm to the caller, when truncated', async () => {
+    const artifacts = launcherArtifacts(PROJECT_ROOT);
+    const archive = await classArchivePath(artifacts, (await checkJava()).version);
+    const copy = path.join(home, 'copy.jsa');
+    await fs.copyFile(archive, copy);
+    expect(await verifyClassArchive('java', artifacts.classpath, copy)).toEqual({ ok: true });
+    // Mapping a truncated archive crashes a JVM that does not check it first (seen here).
+    await fs.truncate(copy, Math.floor((await fs.stat(copy)).size / 2));
+    const check = await verifyClassArchive('java', artifacts.classpath, copy);
+    expect(check.ok).toBe(false);
+    expect(check.ok ? '' : check.why).toContain('could not map');
+  }, 120_000);
+
+  it('records an archive on the first start of a build, and starts without it (dropping it) once it is damaged', async () => {
+    // A project root of its own (the same launcher, linked), so its archive is not the one
+    // the other tests' servers map: the archive's name hashes the classpath.
+    const root = path.join(home, 'root');
+    const moduleDir = path.join(root, 'neo4j-embedded');
+    const real = launcherArtifacts(PROJECT_ROOT);
+    await fs.mkdir(path.join(moduleDir, 'target'), { recursive: true });
+    await fs.symlink(path.join(real.moduleDir, 'pom.xml'), path.join(moduleDir, 'pom.xml'));
+    await fs.symlink(path.join(real.moduleDir, 'src'), path.join(moduleDir, 'src'));
+    const mine = launcherArtifacts(root);
+    await fs.symlink(real.jar, mine.jar);
+    await fs.symlink(real.libDir, mine.libDir);
+    await fs.copyFile(real.stampPath, mine.stampPath);
+    const archive = await classArchivePath(mine, (await checkJava()).version);
+    const opts = { ...options(), projectRoot: root, home: path.join(home, 'archive-home') };
+
+    try {
+      const first = await startEmbedded(opts);
+      expect(await fs.readFile(`/proc/${first.pid}/maps`, 'utf8')).toContain(archive);
+      await stopEmbedded({ home: opts.home, logger });
+
+      await fs.truncate(archive, Math.floor((await fs.stat(archive)).size / 2));
+      const second = await startEmbedded(opts);
+      expect(await returnOne()).toBe(1);
+      expect(await fs.readFile(`/proc/${second.pid}/maps`, 'utf8')).not.toContain(archive);
+      await expect(fs.stat(archive)).rejects.toMatchObject({ code: 'ENOENT' });
+      expect(await fs.readFile(`${archive}.failed`, 'utf8')).toContain('damaged');
+    } finally {
+      await stopEmbedded({ home: opts.home, logger, stopTimeoutMs: 30_000 });
+    }
   }, 240_000);
 });

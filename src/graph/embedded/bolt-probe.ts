@@ -42,6 +42,21 @@ export async function probeBolt(o: BoltProbeOptions): Promise<BoltProbeResult> {
   }
 }
 
+/** Runs `statements` one after another in one session (no auth: an embedded server), for their effects. */
+export async function runOverBolt(uri: string, statements: readonly string[], params: Record<string, unknown> = {}): Promise<void> {
+  const driver = neo4j.driver(uri, NO_AUTH);
+  try {
+    const session = driver.session();
+    try {
+      for (const cypher of statements) await session.run(cypher, params);
+    } finally {
+      await session.close();
+    }
+  } finally {
+    await driver.close();
+  }
+}
+
 /** The embedded server has auth disabled; `scheme: 'none'` is what the driver's own
  * (untyped in 6.x) `auth.none()` builds. */
 const NO_AUTH: AuthToken = { scheme: 'none', credentials: '' };

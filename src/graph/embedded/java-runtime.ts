@@ -39,6 +39,8 @@ export interface LauncherCommandOptions {
   /** JVM -Xmx, like `1g` or `768m`. */
   heap: string;
   pageCacheMb: number;
+  /** More JVM flags (the class archive's), after the standard ones. */
+  jvmFlags?: readonly string[];
 }
 
 /** The argv (after the java executable) that runs the launcher. Pure. */
@@ -46,6 +48,7 @@ export function launcherArgs(o: LauncherCommandOptions): string[] {
   return [
     `-Xmx${o.heap}`,
     ...NEO4J_JVM_FLAGS,
+    ...(o.jvmFlags ?? []),
     '-cp',
     o.classpath,
     LAUNCHER_MAIN_CLASS,
@@ -67,10 +70,11 @@ export function parseJavaMajor(versionOutput: string): number | undefined {
 }
 
 /**
- * Checks that `javaBin` exists and is Java 17 or newer; returns its major version.
+ * Checks that `javaBin` exists and is Java 17 or newer; returns its major version and what
+ * `-version` printed (which names the exact runtime).
  * Throws EmbeddedServerError `java_missing` or `java_too_old`.
  */
-export async function checkJava(javaBin = 'java'): Promise<number> {
+export async function checkJava(javaBin = 'java'): Promise<{ major: number; version: string }> {
   const outcome = await runCommand(javaBin, ['-version']);
   if (outcome.kind === 'missing') {
     throw new EmbeddedServerError(
@@ -88,5 +92,5 @@ export async function checkJava(javaBin = 'java'): Promise<number> {
       { java: javaBin, major },
     );
   }
-  return major;
+  return { major, version: outcome.output };
 }

@@ -29,6 +29,8 @@ export interface LauncherArtifacts {
   libDir: string;
   /** `jar:libDir/*`, ready for `java -cp`. */
   classpath: string;
+  /** Holds the hash of the inputs the outputs were built from. */
+  stampPath: string;
 }
 
 export const LAUNCHER_MODULE_DIR = 'neo4j-embedded';
@@ -40,7 +42,7 @@ export function launcherArtifacts(projectRoot: string): LauncherArtifacts {
   const moduleDir = path.join(projectRoot, LAUNCHER_MODULE_DIR);
   const jar = path.join(moduleDir, 'target', JAR_NAME);
   const libDir = path.join(moduleDir, 'target', 'lib');
-  return { moduleDir, jar, libDir, classpath: `${jar}${path.delimiter}${path.join(libDir, '*')}` };
+  return { moduleDir, jar, libDir, classpath: `${jar}${path.delimiter}${path.join(libDir, '*')}`, stampPath: path.join(moduleDir, 'target', STAMP_NAME) };
 }
 
 /**
@@ -52,7 +54,7 @@ export function launcherArtifacts(projectRoot: string): LauncherArtifacts {
 export async function ensureLauncherBuilt(opts: LauncherBuildOptions): Promise<LauncherArtifacts> {
   const artifacts = launcherArtifacts(opts.projectRoot);
   const targetDir = path.join(artifacts.moduleDir, 'target');
-  const stampPath = path.join(targetDir, STAMP_NAME);
+  const stampPath = artifacts.stampPath;
   const wanted = await hashInputs(artifacts.moduleDir);
   if (await isUpToDate(artifacts, stampPath, wanted)) return artifacts;
 

@@ -6,6 +6,7 @@ import { probeBolt, waitForBolt } from './bolt-probe';
 import { EmbeddedServerError } from './errors';
 import { tailLines } from './exec';
 import { withFileLock } from './file-lock';
+import { discardClassArchive, ensureClassArchive, useClassArchiveFlag, verifyClassArchive, type ClassArchiveOptions } from './class-archive';
 import { checkJava, launcherArgs } from './java-runtime';
 import { ensureLauncherBuilt } from './launcher-build';
 import { readPidFile, removePidFile, writePidFile, pidFilePath } from './pid-file';
@@ -37,6 +38,8 @@ export interface EmbeddedServerOptions {
   startTimeoutMs?: number;
   /** Java executable; default `java` from the PATH. */
   javaBin?: string;
+  /** Map a class archive of the launcher's classes at start, made on the first start (class-archive.ts); default true. */
+  classArchive?: boolean;
 }
 
 export interface StartResult {
@@ -87,7 +90,7 @@ export async function startEmbedded(o: EmbeddedServerOptions): Promise<StartResu
   const timeoutMs = o.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   await fs.mkdir(home, { recursive: true });
   const javaBin = o.javaBin ?? 'java';
-  await checkJava(javaBin);
+  const java = await checkJava(javaBin);
   const artifacts = await ensureLauncherBuilt({ projectRoot: o.projectRoot, logger: o.logger });
 
   // Serialises start/stop per home across processes, so two starts cannot both spawn.
@@ -109,13 +112,41 @@ export async function startEmbedded(o: EmbeddedServerOptions): Promise<StartResu
     }
 
     await refuseTakenPort(o.boltPort);
-    return spawnLauncher({ ...o, home, timeoutMs, javaBin, classpath: artifacts.classpath });
+    const launch = { ...o, home, timeoutMs, javaBin, classpath: artifacts.classpath };
+    const archive = o.classArchive === false ? null : await ensureClassArchive({ artifacts, javaBin, javaVersion: java.version, logger: o.logger, record: recordRun(launch) });
+    if (!archive) return spawnLauncher(launch);
+    try {
+      return await spawnLauncher({ ...launch, jvmFlags: [useClassArchiveFlag(archive)] });
+    } catch (err) {
+      // A JVM dies at once on an archive damaged since it was checked: start without it
+      // (and drop it) rather than fail, but only when the archive is what is wrong.
+      if (!(err instanceof EmbeddedServerError) || err.reason !== 'exited_early') throw err;
+      const check = await verifyClassArchive(javaBin, artifacts.classpath, archive);
+      if (check.ok) throw err;
+      await discardClassArchive(archive, check.why, o.logger);
+      return spawnLauncher(launch);
+    }
   });
 }
 
-async function spawnLauncher(o: EmbeddedServerOptions & { home: string; timeoutMs: number; javaBin: string; classpath: string }): Promise<StartResult> {
+type LaunchOptions = EmbeddedServerOptions & { home: string; timeoutMs: number; javaBin: string; classpath: string; jvmFlags?: string[] };
+
+/** The throwaway server a class archive is recorded from: a small heap and page cache, the JVM flags it is given. */
+function recordRun(launch: LaunchOptions): ClassArchiveOptions['record'] {
+  return async (r) => {
+    await spawnLauncher({ ...launch, home: r.home, boltPort: r.boltPort, heap: '512m', pageCacheMb: 64, jvmFlags: r.jvmFlags });
+    return {
+      uri: boltUriFor(r.boltPort),
+      stop: async () => {
+        await stopEmbedded({ home: r.home, logger: launch.logger });
+      },
+    };
+  };
+}
+
+async function spawnLauncher(o: LaunchOptions): Promise<StartResult> {
   const logPath = path.join(o.home, LOG_FILE_NAME);
-  const args = launcherArgs({ classpath: o.classpath, home: o.home, boltPort: o.boltPort, heap: o.heap, pageCacheMb: o.pageCacheMb });
+  const args = launcherArgs({ classpath: o.classpath, home: o.home, boltPort: o.boltPort, heap: o.heap, pageCacheMb: o.pageCacheMb, jvmFlags: o.jvmFlags });
   // The log accumulates across starts; remember where this start begins so a failure shows
   // this attempt's lines only.
   await fs.appendFile(logPath, `\n=== giftgraph: starting Neo4j at ${new Date().toISOString()}: ${o.javaBin} ${args.join(' ')}\n`);
