@@ -129,7 +129,7 @@ export const ENV_DOCS: ReadonlyArray<{ name: keyof z.infer<typeof envSchema>; de
   { name: 'GIFTGRAPH_NEO4J_HOME', default: 'var/neo4j/demo', doc: 'Data directory of the embedded Neo4j; survives restarts.' },
   { name: 'GIFTGRAPH_NEO4J_HEAP', default: '1g', doc: 'JVM heap (-Xmx) of the embedded Neo4j.' },
   { name: 'GIFTGRAPH_NEO4J_PAGECACHE_MB', default: '512', doc: 'Page cache of the embedded Neo4j, MiB.' },
-  { name: 'GIFTGRAPH_NEO4J_CLASS_ARCHIVE', default: '1', doc: "1: the embedded Neo4j's JVM maps a class archive of the launcher's classes (Java's AppCDS), recorded once per launcher build and Java runtime on the first start (~15 s), which makes later starts ~1.5 s faster. 0: no archive." },
+  { name: 'GIFTGRAPH_NEO4J_CLASS_ARCHIVE', default: '1', doc: "1: the embedded Neo4j's JVM maps a class archive of the launcher's classes (Java's AppCDS), recorded once per launcher build and Java runtime on the first start (~20 s), which makes later starts ~1.5 s faster. 0: no archive." },
   { name: 'GIFTGRAPH_TX_TIMEOUT_MS', default: '15000', doc: 'Timeout of every transaction the API runs.' },
   { name: 'GIFTGRAPH_SOURCE_MAPS', default: '0 for npm start, 1 otherwise', doc: 'Map stack traces to the TypeScript sources (read by scripts/register-ts.js, which scripts/run.js loads). Off for the API by default: the driver reads a stack trace per query and mapping it costs ~14% CPU.' },
   { name: 'GIFTGRAPH_NOW', default: '(unset: wall clock)', doc: 'Clock override (ISO-8601) for demos and tests; the seed writes its timeline up to it.' },

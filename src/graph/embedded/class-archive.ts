@@ -56,7 +56,7 @@ export async function classArchivePath(artifacts: LauncherArtifacts, javaVersion
 
 /**
  * The archive for this launcher build and Java runtime: the existing one, or one made now
- * (~15 s, once). Null when none can be made (logged; the caller starts without one).
+ * (~20 s, once). Null when none can be made (logged; the caller starts without one).
  */
 export async function ensureClassArchive(o: ClassArchiveOptions): Promise<string | null> {
   const file = await classArchivePath(o.artifacts, o.javaVersion);
