@@ -77,7 +77,8 @@ export function boltUriFor(port: number): string {
 
 /**
  * Ensures a launcher serves `home` and answers `RETURN 1` over Bolt, then resolves.
- * Builds the launcher first if needed. If one is already running for this home it is
+ * Builds the launcher first if needed, and before the first spawn of a build records the
+ * class archive its JVM maps (class-archive.ts). If one is already running for this home it is
  * reused (`alreadyRunning: true`, after waiting for Bolt like a fresh start). A stale pid
  * file is removed with a log line. Never kills anything: if Bolt does not answer within
  * the timeout the JVM is left running (a long crash recovery must not be interrupted).
@@ -134,13 +135,16 @@ type LaunchOptions = EmbeddedServerOptions & { home: string; timeoutMs: number; 
 /** The throwaway server a class archive is recorded from: a small heap and page cache, the JVM flags it is given. */
 function recordRun(launch: LaunchOptions): ClassArchiveOptions['record'] {
   return async (r) => {
-    await spawnLauncher({ ...launch, home: r.home, boltPort: r.boltPort, heap: '512m', pageCacheMb: 64, jvmFlags: r.jvmFlags });
-    return {
-      uri: boltUriFor(r.boltPort),
-      stop: async () => {
-        await stopEmbedded({ home: r.home, logger: launch.logger });
-      },
+    const stop = async () => {
+      await stopEmbedded({ home: r.home, logger: launch.logger });
     };
+    // A start that timed out leaves its JVM running (see startEmbedded): this one is
+    // throwaway, on a home about to be deleted, so it is stopped before the error goes up.
+    await spawnLauncher({ ...launch, home: r.home, boltPort: r.boltPort, heap: '512m', pageCacheMb: 64, jvmFlags: r.jvmFlags }).catch(async (err: unknown) => {
+      await stop().catch(() => undefined);
+      throw err;
+    });
+    return { uri: boltUriFor(r.boltPort), stop };
   };
 }
 
