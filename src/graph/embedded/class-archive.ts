@@ -144,7 +144,9 @@ async function removeOtherArchives(file: string): Promise<void> {
   const dir = path.dirname(file);
   const mine = path.basename(file);
   for (const f of await fs.readdir(dir).catch(() => [] as string[])) {
-    if (f.startsWith('launcher-') && !f.startsWith(mine)) await fs.rm(path.join(dir, f), { force: true });
+    // Not another process's `.partial-<pid>`: it may be recording for another runtime now.
+    const done = f.endsWith('.jsa') || f.endsWith('.jsa.failed');
+    if (f.startsWith('launcher-') && done && !f.startsWith(mine)) await fs.rm(path.join(dir, f), { force: true });
   }
 }
 
