@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../../logging/logger';
@@ -8,6 +7,7 @@ import { runOverBolt } from './bolt-probe';
 import { runCommand, tailLines } from './exec';
 import { withFileLock } from './file-lock';
 import { NEO4J_JVM_FLAGS } from './java-runtime';
+import { freePort } from './process-probe';
 import type { LauncherArtifacts } from './launcher-build';
 
 /**
@@ -60,7 +60,7 @@ export async function classArchivePath(artifacts: LauncherArtifacts, javaVersion
  */
 export async function ensureClassArchive(o: ClassArchiveOptions): Promise<string | null> {
   const file = await classArchivePath(o.artifacts, o.javaVersion);
-  const marker = `${file}.failed`;
+  const marker = failureMarker(file);
   if (await exists(file)) return file;
   if (await exists(marker)) return null;
   await fs.mkdir(path.dirname(file), { recursive: true });
@@ -90,7 +90,7 @@ export async function ensureClassArchive(o: ClassArchiveOptions): Promise<string
       } catch (err) {
         const why = err instanceof Error ? err.message : String(err);
         o.logger.warn(`no class archive for the embedded Neo4j; it starts without one: ${why}`, { marker });
-        await fs.writeFile(marker, `${new Date().toISOString()} ${why}\n`);
+        await markFailed(file, why);
         return null;
       } finally {
         await fs.rm(partial, { force: true });
@@ -116,7 +116,7 @@ export async function verifyClassArchive(javaBin: string, classpath: string, fil
 /** Drops an archive found damaged (a marker keeps it from being made again until a new build or runtime). */
 export async function discardClassArchive(file: string, why: string, logger: Logger): Promise<void> {
   logger.warn(`the embedded Neo4j's class archive is damaged; starting without it: ${why}`, { file });
-  await fs.writeFile(`${file}.failed`, `${new Date().toISOString()} damaged: ${why}\n`);
+  await markFailed(file, `damaged: ${why}`);
   await fs.rm(file, { force: true });
 }
 
@@ -139,6 +139,11 @@ const WARM_UP: readonly string[] = [
   'SHOW INDEXES YIELD name, type RETURN count(*) AS n',
 ];
 
+/** The marker beside `file` saying why there is no archive: no new try until another build or runtime. */
+const failureMarker = (file: string): string => `${file}.failed`;
+
+const markFailed = (file: string, why: string): Promise<void> => fs.writeFile(failureMarker(file), `${new Date().toISOString()} ${why}\n`);
+
 /** Removes the archives (and markers) of earlier builds and runtimes: ~100 MB each. */
 async function removeOtherArchives(file: string): Promise<void> {
   const dir = path.dirname(file);
@@ -158,16 +163,3 @@ const exists = (p: string): Promise<boolean> =>
     (s) => s.isFile(),
     () => false,
   );
-
-/** A port the kernel has just handed out as free, for the throwaway server. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}

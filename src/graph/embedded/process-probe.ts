@@ -80,6 +80,19 @@ export function isPortFree(port: number): Promise<boolean> {
   });
 }
 
+/** A loopback port the kernel has just handed out as free (for a throwaway server: the class archive's). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 /**
  * Best effort, Linux only (empty elsewhere): every live launcher process with its argv.
  * Finds a launcher whose pid file was lost, and names the culprit when the Bolt port is
