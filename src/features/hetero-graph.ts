@@ -8,6 +8,8 @@
  *   targets: [numEdges]     destination indices, ascending within a source
  *   time:    [numEdges]     epoch ms, NaN when unknown
  */
+import { sortStrings } from './sort-strings';
+
 export type NodeType = 'user' | 'item' | 'game' | 'guild';
 
 export interface NodeSet {
@@ -43,8 +45,10 @@ export const SPLIT_TRAIN = 1;
 export const SPLIT_TEST = 2;
 
 export function nodeSet(ids: readonly string[]): NodeSet {
-  const sorted = [...ids].sort();
-  return { ids: sorted, index: new Map(sorted.map((id, i) => [id, i])) };
+  const sorted = sortStrings(ids);
+  const index = new Map<string, number>();
+  for (let i = 0; i < sorted.length; i++) index.set(sorted[i]!, i);
+  return { ids: sorted, index };
 }
 
 /**
