@@ -83,6 +83,29 @@ export async function openLoop(o: { rate: number; durationMs: number; job: (k: n
   };
 }
 
+/**
+ * Rounds of one phase (`serve --rounds`) as one result: latencies pooled per op, counts
+ * summed, throughput as completions over the rounds' summed active time, the worst issue lag.
+ */
+export function poolResults(rs: readonly OpenLoopResult[]): OpenLoopResult {
+  const latencies = new Map<string, number[]>();
+  for (const r of rs) for (const [op, l] of r.latencies) latencies.set(op, [...(latencies.get(op) ?? []), ...l]);
+  const sum = (f: (r: OpenLoopResult) => number) => rs.reduce((s, r) => s + f(r), 0);
+  const ok = sum((r) => r.ok);
+  // Each round's active time is its ok / achieved (achieved 0: nothing completed, no time).
+  const activeS = sum((r) => (r.achieved > 0 ? r.ok / r.achieved : 0));
+  return {
+    latencies,
+    sent: sum((r) => r.sent),
+    ok,
+    errors: sum((r) => r.errors),
+    errorSamples: rs.flatMap((r) => r.errorSamples).slice(0, 5),
+    achieved: activeS > 0 ? ok / activeS : 0,
+    issueLagP99: Math.max(0, ...rs.map((r) => r.issueLagP99)),
+    wallMs: sum((r) => r.wallMs),
+  };
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

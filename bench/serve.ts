@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { numArg, parseArgs } from '../src/cli/args';
+import { intArg, numArg, parseArgs } from '../src/cli/args';
 import { PROJECT_ROOT } from '../src/config/config';
 import { BadInputError } from '../src/errors/errors';
 import { connectGraph } from '../src/graph/connect';
@@ -14,7 +14,7 @@ import { ITEM_POPULARITY, userEmbeddings } from '../src/graph/queries/retrieval'
 import { consoleLogger } from '../src/logging/logger';
 import { DEFAULT_LIMITS } from '../src/retrieval/retriever';
 import { datasetItems, datasetUsers, itemEmbeddings } from './serve-fixtures';
-import { GqlClient, openLoop, type Job, type OpenLoopResult } from './serve-load';
+import { GqlClient, openLoop, poolResults, type Job, type OpenLoopResult } from './serve-load';
 import { MUTATIONS, REPLAYS_ON_UNDONE_STATE, distinctCalls, embeddingWrites, prepareMutation, undoEmbeddingWrites, undoMutation, type MutationCall, type MutationName } from './serve-mutations';
 import { summarizeProfile, type CpuProfile } from './serve-profile';
 import { freshenParams, replayRequest, type RecordedRequest } from './serve-replay';
@@ -24,7 +24,7 @@ import { benchConfig, ensureServeWorld, SERVE_WORLD } from './serve-world';
 import { cpuSeconds, fmt, table } from './support';
 
 /**
- * `npm run bench -- serve [--duration 20] [--mutation-duration 12] [--ramp-step 5] [--mutations a,b] [--rate R] [--mutation-rate R] [--no-profile]`
+ * `npm run bench -- serve [--duration 20] [--mutation-duration 12] [--ramp-step 5] [--mutations a,b] [--rate R] [--mutation-rate R] [--rounds N] [--no-profile]`
  *
  * The serving benchmark on the 100k world (bench/serve-world.ts), with the load generator
  * (this process), the API (a forked child, bench/serve-server.ts) and the Neo4j JVM on the
@@ -44,6 +44,9 @@ import { cpuSeconds, fmt, table } from './support';
  *      fresh so the writes commit again);
  *   5. (e) read-your-writes: each mutation that refreshes its user's embedding (in the
  *      background), followed at once by that user's HOME list, timed on its own.
+ * With --rounds N, (a), (c), (b) in step 3 and each mutation's (d), (b) in step 4 run N
+ * times in turn (fresh calls each round); the verdicts pool the rounds, and each round's
+ * ratios are printed beside them.
  * Targets: (c) ≤ 1.2 × ((a) + (b)) at p50 and p99; (d) ≤ 1.2 × ((a) + its (b)).
  * The API has no response cache; the popularity cache of the fallbacks (an aggregate) is
  * reported with its hit rate. Also prints the vector index's recall against exact search.
@@ -75,8 +78,29 @@ interface Phase {
   cpu: { load: number; api: number; jvm: number };
 }
 
+/** The phases of each round of `--rounds`, in the order they ran. */
+type RoundOf<T> = T[];
+
+interface MutationResult {
+  name: MutationName;
+  /** (d) and its (b), the rounds pooled. */
+  phase: Phase;
+  replay: Phase;
+  sat: ReturnType<typeof saturationOf>;
+  rounds: RoundOf<{ phase: Phase; replay: Phase }>;
+}
+
+const roundTag = (k: number, rounds: number): string => (rounds > 1 ? ` (round ${k + 1}/${rounds})` : '');
+
+/** Rounds of one phase as one: latencies pooled, CPU summed (poolResults). */
+function pooled(name: string, ps: readonly Phase[]): Phase {
+  if (ps.length === 1) return ps[0]!;
+  const sum = (f: (p: Phase) => number) => ps.reduce((s, p) => s + f(p), 0);
+  return { name, rate: ps[0]!.rate, result: poolResults(ps.map((p) => p.result)), cpu: { load: sum((p) => p.cpu.load), api: sum((p) => p.cpu.api), jvm: sum((p) => p.cpu.jvm) } };
+}
+
 export async function main(args: string[]): Promise<void> {
-  const opts = parseArgs(args, { duration: 'value', 'mutation-duration': 'value', 'ramp-step': 'value', mutations: 'value', rate: 'value', 'mutation-rate': 'value', 'no-profile': 'boolean' });
+  const opts = parseArgs(args, { duration: 'value', 'mutation-duration': 'value', 'ramp-step': 'value', mutations: 'value', rate: 'value', 'mutation-rate': 'value', 'no-profile': 'boolean', rounds: 'value' });
   const durationMs = numArg(opts, 'duration', 20, { positive: true }) * 1000;
   const mutationMs = numArg(opts, 'mutation-duration', 12, { positive: true }) * 1000;
   const stepMs = numArg(opts, 'ramp-step', 5, { positive: true }) * 1000;
@@ -88,6 +112,11 @@ export async function main(args: string[]): Promise<void> {
   // to compare runs at the same load when (b)'s saturation moved between them.
   const fixedReadRate = opts.values.rate !== undefined ? numArg(opts, 'rate', 0, { positive: true }) : null;
   const fixedMutationRate = opts.values['mutation-rate'] !== undefined ? numArg(opts, 'mutation-rate', 0, { positive: true }) : null;
+  // --rounds N: (a), (c), (b) and each mutation's (d), (b) run N times in turn, and the
+  // verdicts pool the rounds. One (c) then one (b) measures drift between the two phases as
+  // part of the ratio (the same code gave joinGroupBuy p50 1.05–1.30 across runs); rounds
+  // in turn spread it over both sides, and the per-round ratios printed show its size.
+  const rounds = intArg(opts, 'rounds', 1, 1);
   const outDir = path.join(PROJECT_ROOT, 'var', 'bench');
   fs.mkdirSync(outDir, { recursive: true });
   const t0 = performance.now();
@@ -168,14 +197,24 @@ export async function main(args: string[]): Promise<void> {
     const rate = fixedReadRate ?? Math.max(1, Math.round(sat.rate / 2));
     console.log(`(b) saturates at ${fmt(sat.rate, 1)} req/s (${sat.reason}); measuring at ${fixedReadRate === null ? 'half' : '--rate'}: ${rate} req/s`);
 
-    // 3. (a), (c), (b) at half the saturation rate.
-    console.log(`\n3. reads at ${rate} req/s, ${durationMs / 1000} s each`);
-    const a = await measure('(a) { __typename }', rate, () => openLoop({ rate, durationMs, job: () => ({ op: 'floor', run: () => client.post('{ __typename }').then(() => undefined) }) }));
-    await api.ask({ type: 'record', on: true });
-    const c = await measure('(c) reads', rate, () => openLoop({ rate, durationMs, job: readJob }));
-    const recordedC = orderById(await api.recorded());
+    // 3. (a), (c), (b) at half the saturation rate, `rounds` times in turn.
+    console.log(`\n3. reads at ${rate} req/s, ${durationMs / 1000} s each${rounds > 1 ? `, ${rounds} rounds` : ''}`);
+    const readRounds: RoundOf<{ a: Phase; c: Phase; b: Phase }> = [];
+    const recordedC: RecordedRequest[] = [];
+    for (let k = 0; k < rounds; k++) {
+      const tag = roundTag(k, rounds);
+      const a = await measure(`(a) { __typename }${tag}`, rate, () => openLoop({ rate, durationMs, job: () => ({ op: 'floor', run: () => client.post('{ __typename }').then(() => undefined) }) }));
+      await api.ask({ type: 'record', on: true });
+      const c = await measure(`(c) reads${tag}`, rate, () => openLoop({ rate, durationMs, job: readJob }));
+      const recorded = orderById(await api.recorded());
+      recordedC.push(...recorded);
+      const b = await measure(`(b) replay of (c)${tag}`, rate, () => openLoop({ rate, durationMs, job: replayJobs(recorded) }));
+      readRounds.push({ a, c, b });
+    }
     txTimes.set('(c) reads', recordedC);
-    const b = await measure('(b) replay of (c)', rate, () => openLoop({ rate, durationMs, job: replayJobs(recordedC) }));
+    const a = pooled('(a) { __typename }', readRounds.map((r) => r.a));
+    const c = pooled('(c) reads', readRounds.map((r) => r.c));
+    const b = pooled('(b) replay of (c)', readRounds.map((r) => r.b));
     const popLoads = recordedC.flatMap((r) => r.txs).filter((t) => t.statements.some((s) => s.cypher === ITEM_POPULARITY.cypher)).length;
     const popReaders = recordedC.filter((r) => opOf.get(r.id) === 'recommendations').length;
 
@@ -200,7 +239,7 @@ export async function main(args: string[]): Promise<void> {
       if (r.short > 0) console.log(`  ${name}: only ${r.calls.length} distinct calls for ${n} requests; the rest repeat earlier calls (idempotent replays that do no work)`);
       return r.calls;
     };
-    const d: { name: MutationName; phase: Phase; replay: Phase; sat: ReturnType<typeof saturationOf> }[] = [];
+    const d: MutationResult[] = [];
     // Nine: a joinGroupBuy warm-up then includes a join that fills (see prepareMutation).
     const warmCalls = 9;
     for (const name of mutations) {
@@ -210,7 +249,8 @@ export async function main(args: string[]): Promise<void> {
       // and a --mutation-rate above it cycled through them: at 25 req/s over reads at 12,
       // 168 of a joinGroupBuy phase's 300 requests were replays, half its fills were gone,
       // and its ratio moved with how many there were.
-      const calls = await callsFor(name, warmCalls + Math.ceil((Math.max(rate, fixedMutationRate ?? 0) * mutationMs) / 1000));
+      const perRound = Math.ceil((Math.max(rate, fixedMutationRate ?? 0) * mutationMs) / 1000);
+      const calls = await callsFor(name, warmCalls + rounds * perRound);
       const keyOf = new Map<string, MutationCall>();
       const mutationJob = (offset: number) => (k: number): Job => {
         const call = calls[(offset + k) % calls.length]!;
@@ -229,19 +269,28 @@ export async function main(args: string[]): Promise<void> {
       const r = await ramp(`(b) of ${name}`, 2, 2 * rate, (step) => replayJobs(warmD, fresh(`w${step}r`)));
       const mRate = fixedMutationRate ?? Math.max(1, Math.min(rate, Math.round(r.sat.rate / 2)));
       console.log(`  (b) of ${name} saturates at ${r.sat.saturated ? fmt(r.sat.rate, 1) : `> ${fmt(r.sat.rate, 1)}`} req/s; ${name} runs at ${mRate} req/s`);
-      await api.ask({ type: 'record', on: true });
-      const phase = await measure(`(d) ${name}`, mRate, () => openLoop({ rate: mRate, durationMs: mutationMs, job: mutationJob(warmCalls) }));
-      const recorded = orderById(await api.recorded());
-      txTimes.set(`(d) ${name}`, recorded);
-      // (b) replays onto the state (d) found: what (d) created that a replay would find and
-      // skip (a join's filled group buy, a MERGEd wishlist entry) is undone first.
-      const undone = await undoMutation(graph, ds, name, calls);
-      if (undone) console.log(`  undid ${undone} relationship(s) ${name} created, so that its (b) replays onto the state (d) found`);
-      const reembedded = await undoEmbeddingWrites(graph, ds, embeddingWrites(recorded));
-      if (reembedded) console.log(`  set back ${reembedded} embedding(s) the phase's refreshes wrote, so that (b)'s write-backs change them as (d)'s did`);
-      const onUndone = REPLAYS_ON_UNDONE_STATE.includes(name);
-      const replay = await measure(`(b) of ${name}`, mRate, () => openLoop({ rate: mRate, durationMs: mutationMs, job: replayJobs(recorded, fresh('b', !onUndone)) }));
-      d.push({ name, phase, replay, sat: r.sat });
+      const mutationRounds: RoundOf<{ phase: Phase; replay: Phase }> = [];
+      const recordedD: RecordedRequest[] = [];
+      for (let k = 0; k < rounds; k++) {
+        const tag = roundTag(k, rounds);
+        // Each round its own calls: a call sent again would be an idempotent replay.
+        const first = warmCalls + k * perRound;
+        await api.ask({ type: 'record', on: true });
+        const phase = await measure(`(d) ${name}${tag}`, mRate, () => openLoop({ rate: mRate, durationMs: mutationMs, job: mutationJob(first) }));
+        const recorded = orderById(await api.recorded());
+        recordedD.push(...recorded);
+        // (b) replays onto the state (d) found: what (d) created that a replay would find and
+        // skip (a join's filled group buy, a MERGEd wishlist entry) is undone first.
+        const undone = await undoMutation(graph, ds, name, calls.slice(first, first + perRound));
+        if (undone) console.log(`  undid ${undone} relationship(s) ${name} created, so that its (b) replays onto the state (d) found`);
+        const reembedded = await undoEmbeddingWrites(graph, ds, embeddingWrites(recorded));
+        if (reembedded) console.log(`  set back ${reembedded} embedding(s) the phase's refreshes wrote, so that (b)'s write-backs change them as (d)'s did`);
+        const onUndone = REPLAYS_ON_UNDONE_STATE.includes(name);
+        const replay = await measure(`(b) of ${name}${tag}`, mRate, () => openLoop({ rate: mRate, durationMs: mutationMs, job: replayJobs(recorded, fresh('b', !onUndone)) }));
+        mutationRounds.push({ phase, replay });
+      }
+      txTimes.set(`(d) ${name}`, recordedD);
+      d.push({ name, phase: pooled(`(d) ${name}`, mutationRounds.map((x) => x.phase)), replay: pooled(`(b) of ${name}`, mutationRounds.map((x) => x.replay)), sat: r.sat, rounds: mutationRounds });
     }
 
     // 5. (e) read-your-writes: each mutation that refreshes the acting user's embedding, then
@@ -272,7 +321,7 @@ export async function main(args: string[]): Promise<void> {
     }
 
     printStatementTimes(txTimes);
-    report({ sat, steps, rate, a, b, c, d, e, popLoads, popReaders, profileSummary, jvmPid, wallS: (performance.now() - t0) / 1000 });
+    report({ sat, steps, rate, a, b, c, readRounds, d, e, popLoads, popReaders, profileSummary, jvmPid, wallS: (performance.now() - t0) / 1000 });
     fs.writeFileSync(path.join(outDir, 'serve-last.json'), JSON.stringify({ at: new Date().toISOString(), rate, sat, steps, phases: phases.map((p) => ({ ...p, result: { ...p.result, latencies: Object.fromEntries([...p.result.latencies].map(([k, v]) => [k, summarize(v)])) } })) }, null, 1));
   } finally {
     client.close();
@@ -408,8 +457,8 @@ function dot(a: number[], b: number[]): number {
 }
 
 function report(o: {
-  sat: ReturnType<typeof saturationOf>; steps: RampStep[]; rate: number; a: Phase; b: Phase; c: Phase;
-  d: { name: MutationName; phase: Phase; replay: Phase; sat: ReturnType<typeof saturationOf> }[]; e: ReadAfterWrite[]; popLoads: number; popReaders: number;
+  sat: ReturnType<typeof saturationOf>; steps: RampStep[]; rate: number; a: Phase; b: Phase; c: Phase; readRounds: RoundOf<{ a: Phase; c: Phase; b: Phase }>;
+  d: MutationResult[]; e: ReadAfterWrite[]; popLoads: number; popReaders: number;
   profileSummary: ReturnType<typeof summarizeProfile> | null; jvmPid: number | null; wallS: number;
 }): void {
   const raw = (p: Phase, op?: string) => (op ? p.result.latencies.get(op) ?? [] : [...p.result.latencies.values()].flat());
@@ -450,6 +499,19 @@ function report(o: {
   for (const x of o.d) vr.push(verdict(`(d) ${x.name}`, raw(x.phase), raw(x.replay)));
   console.log('\n' + table(vr));
   console.log('(interval: a bootstrap of the ratio from the phases\' own latencies, 1,000 resamples; "within noise" when it straddles 1.2. It covers the sampling noise inside the phases, not drift between them.)');
+  if (o.readRounds.length > 1) {
+    // Each round's own ratio, (c) or (d) against that round's (a) + (b) (the mutations' (a) is the reads' pooled one):
+    // how far the ratio drifts from round to round, which the interval above does not cover.
+    const ratios = (vs: number[], as: number[], bs: number[]) => {
+      const [v, a, b] = [summarize(vs), summarize(as), summarize(bs)];
+      return `${fmt(v.p50 / (a.p50 + b.p50), 2)} / ${fmt(v.p99 / (a.p99 + b.p99), 2)}`;
+    };
+    const rr: (string | number)[][] = [['ratio p50 / p99', ...o.readRounds.map((_, k) => `round ${k + 1}`)]];
+    rr.push(['(c) all reads', ...o.readRounds.map((r) => ratios(raw(r.c), raw(r.a), raw(r.b)))]);
+    for (const op of READ_OP_NAMES) rr.push([`(c) ${op}`, ...o.readRounds.map((r) => ratios(raw(r.c, op), raw(r.a), raw(r.b, op)))]);
+    for (const x of o.d) rr.push([`(d) ${x.name}`, ...x.rounds.map((r) => ratios(raw(r.phase), fa, raw(r.replay)))]);
+    console.log(`\nper round (the verdicts above pool the ${o.readRounds.length} rounds, which ran in turn):\n${table(rr)}`);
+  }
   if (o.e.length > 0) {
     const home = lat(o.c, 'recommendations');
     const er: (string | number)[][] = [['HOME right after the same user\'s write', 'n', 'errors', 'p50 ms', 'p95 ms', 'p99 ms', 'vs (c) recommendations p50 / p99']];

@@ -5,6 +5,7 @@ import type { GraphClient, Tx } from '../../src/graph/graph-client';
 import { recordingGraphClient, type RecordedTransaction } from '../../src/graph/recording-graph-client';
 import { WRITE_EMBEDDINGS } from '../../src/graph/queries/embeddings';
 import fc from 'fast-check';
+import { poolResults, type OpenLoopResult } from '../../bench/serve-load';
 import { arrivalOffsets, intervalVerdict, quantileSorted, ratioInterval, ratioVerdict, saturationOf, seededRandom, summarize } from '../../bench/serve-stats';
 
 describe('serve bench statistics', () => {
@@ -15,6 +16,22 @@ describe('serve bench statistics', () => {
     expect(quantileSorted(upTo(50), 0.99)).toBe(50);
     expect(quantileSorted([7], 0.01)).toBe(7);
     expect(quantileSorted([], 0.5)).toBeNaN();
+  });
+
+  it('pools rounds of a phase: latencies per op in round order, counts summed, throughput over the rounds\' active time, the worst lag', () => {
+    const round = (l: Record<string, number[]>, o: Partial<OpenLoopResult>): OpenLoopResult => ({
+      latencies: new Map(Object.entries(l)), sent: 0, ok: 0, errors: 0, errorSamples: [], achieved: 0, issueLagP99: 0, wallMs: 0, ...o,
+    });
+    const p = poolResults([
+      round({ a: [1, 2], b: [3] }, { sent: 4, ok: 3, errors: 1, errorSamples: ['x'], achieved: 3, issueLagP99: 2, wallMs: 1000 }),
+      round({ a: [5] }, { sent: 2, ok: 1, errors: 1, errorSamples: ['y'], achieved: 0.5, issueLagP99: 7, wallMs: 2000 }),
+      round({}, { sent: 1, errors: 1, wallMs: 500 }),
+    ]);
+    expect(Object.fromEntries(p.latencies)).toEqual({ a: [1, 2, 5], b: [3] });
+    expect([p.sent, p.ok, p.errors, p.errorSamples, p.issueLagP99, p.wallMs]).toEqual([7, 4, 3, ['x', 'y'], 7, 3500]);
+    // 3 completions in 1 s and 1 in 2 s: 4 in 3 s.
+    expect(p.achieved).toBeCloseTo(4 / 3, 12);
+    expect(poolResults([]).achieved).toBe(0);
   });
 
   it('summarize sorts its input first and reports the maximum', () => {
