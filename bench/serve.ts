@@ -20,7 +20,7 @@ import { summarizeProfile, type CpuProfile } from './serve-profile';
 import { freshenParams, replayRequest, type RecordedRequest } from './serve-replay';
 import type { FromServer, ToServer } from './serve-server';
 import { intervalVerdict, ratioInterval, ratioVerdict, saturationOf, seededRandom, summarize, type RampStep } from './serve-stats';
-import { benchConfig, ensureServeWorld, SERVE_WORLD } from './serve-world';
+import { benchConfig, catchUpStaleUsers, ensureServeWorld, SERVE_WORLD } from './serve-world';
 import { cpuSeconds, fmt, table } from './support';
 
 /**
@@ -292,6 +292,10 @@ export async function main(args: string[]): Promise<void> {
       txTimes.set(`(d) ${name}`, recordedD);
       d.push({ name, phase: pooled(`(d) ${name}`, mutationRounds.map((x) => x.phase)), replay: pooled(`(b) of ${name}`, mutationRounds.map((x) => x.replay)), sat: r.sat, rounds: mutationRounds });
     }
+
+    // The (b) replays left the users they wrote behind a write (catchUpStaleUsers): caught
+    // up here, so that (e)'s reads and the next run's (c) do not pay for it inside a request.
+    await catchUpStaleUsers({ graph, logger, dataset: ds, when: 'after the mutations\' replays' });
 
     // 5. (e) read-your-writes: each mutation that refreshes the acting user's embedding, then
     // at once that user's HOME list, which waits for (or runs) the refresh first. The

@@ -10,6 +10,7 @@ const CASES: [string, string[], RegExp][] = [
   ['refresh', ['--fills', '0'], /--fills must be an integer ≥ 1; got "0"/],
   ['serve', ['--mutations', 'purchase,refund'], /--mutations: unknown refund; known: purchase/],
   ['tf-backends', ['--rounds', '0'], /--rounds must be an integer ≥ 1; got "0"/],
+  ['serve', ['--rounds', '0'], /--rounds must be an integer ≥ 1; got "0"/],
 ];
 
 describe('npm run bench', () => {
