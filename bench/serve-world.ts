@@ -77,7 +77,8 @@ export async function ensureServeWorld(o: { graph: GraphClient; logger: Logger; 
   const missing = (await countMissingEmbeddings(o.graph, dataset, 'User', ref.version)) + (await countMissingEmbeddings(o.graph, dataset, 'Item', ref.version));
   if (missing === 0) {
     console.log(`world: every user and item of "${dataset}" already has a ${ref.model}/${ref.version} embedding (reused)`);
-    await catchUpStaleUsers({ graph: o.graph, logger: o.logger, dataset, when: 'left behind by earlier runs' });
+    const caught = await catchUpStaleUsers({ graph: o.graph, logger: o.logger, dataset });
+    if (caught.users > 0) console.log(`world: re-encoded ${caught.users} users of "${dataset}" that earlier runs' replays had left behind a write, in ${caught.seconds.toFixed(1)} s`);
     return { dataset, reusedData, encoded: 0 };
   }
   console.log(`world: encoding ${missing} users and items of "${dataset}" with ${ref.model}/${ref.version} (takes minutes)`);
@@ -89,8 +90,8 @@ export async function ensureServeWorld(o: { graph: GraphClient; logger: Logger; 
 
 /**
  * Re-encodes, with the active encoder at the bench's pinned clock, every user of the
- * dataset marked behind a committed write (`embeddingDue > embeddingDone`), and says how
- * many there were.
+ * dataset marked behind a committed write (`embeddingDue > embeddingDone`); returns how
+ * many there were and the seconds it took.
  *
  * Why: (b) replays a mutation's writes, which bump the written users' marks again, and the
  * refresh's write-backs with the marks (d) had read, so each user a replay wrote was left
@@ -99,13 +100,13 @@ export async function ensureServeWorld(o: { graph: GraphClient; logger: Logger; 
  * a refresh, the first one in the API process also loading the encoder, which put seconds
  * into (c)'s p99 that (b) does not pay, more the more runs a bench home had seen.
  */
-export async function catchUpStaleUsers(o: { graph: GraphClient; logger: Logger; dataset: string; when: string }): Promise<number> {
+export async function catchUpStaleUsers(o: { graph: GraphClient; logger: Logger; dataset: string }): Promise<{ users: number; seconds: number }> {
   const rows = await o.graph.query(
     `MATCH (u:User {dataset: $ds}) WHERE coalesce(u.embeddingDue, 0) > coalesce(u.embeddingDone, 0) RETURN u.id AS id ORDER BY id`,
     { ds: o.dataset },
   );
   const stale = rows.map((r) => String(r.id));
-  if (stale.length === 0) return 0;
+  if (stale.length === 0) return { users: 0, seconds: 0 };
   const t0 = performance.now();
   await initTfBackend({ logger: o.logger, kernels: ['UnsortedSegmentSum'] });
   const clock = fixedClock(SERVE_WORLD.cutoff);
@@ -116,8 +117,7 @@ export async function catchUpStaleUsers(o: { graph: GraphClient; logger: Logger;
   } finally {
     await refresher.dispose();
   }
-  console.log(`world: re-encoded ${stale.length} users of "${o.dataset}" ${o.when} (behind a replayed write) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  return stale.length;
+  return { users: stale.length, seconds: (performance.now() - t0) / 1000 };
 }
 
 /** Users per refresh call when catching up (a fill refreshes ten; a few hundred stay well under MAX_REFRESH_SEEDS). */

@@ -295,7 +295,8 @@ export async function main(args: string[]): Promise<void> {
 
     // The (b) replays left the users they wrote behind a write (catchUpStaleUsers): caught
     // up here, so that (e)'s reads and the next run's (c) do not pay for it inside a request.
-    await catchUpStaleUsers({ graph, logger, dataset: ds, when: 'after the mutations\' replays' });
+    const caught = await catchUpStaleUsers({ graph, logger, dataset: ds });
+    if (caught.users > 0) console.log(`\nre-encoded ${caught.users} users the mutations' replays had left behind a write, in ${fmt(caught.seconds, 1)} s`);
 
     // 5. (e) read-your-writes: each mutation that refreshes the acting user's embedding, then
     // at once that user's HOME list, which waits for (or runs) the refresh first. The
