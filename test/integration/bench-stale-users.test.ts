@@ -1,40 +1,31 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { catchUpStaleUsers, SERVE_WORLD } from '../../bench/serve-world';
 import { fixedClock } from '../../src/clock/clock';
 import { ARTIFACTS_DIR, ArtifactStore } from '../../src/embeddings/artifact-store';
 import { encodeAndWriteBack } from '../../src/embeddings/encoder-runtime';
 import { ModelRegistry } from '../../src/embeddings/registry';
 import type { GraphClient } from '../../src/graph/graph-client';
-import { seedWorld } from '../../src/ingest/seed-world';
 import { silentLogger } from '../../src/logging/logger';
-import { dropDataset, testGraph, uniqueDataset } from '../support/graph';
+import { seededTestWorld } from '../support/world';
 
 /**
  * The serve bench's catch-up (bench/serve-world.ts): users its replays left behind a write
  * are re-encoded before reads are measured, so a measured read never runs a refresh.
  */
 describe('serve bench: catchUpStaleUsers', () => {
-  const dataset = uniqueDataset('stale');
-  const truthDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gg-stale-'));
-  const clock = fixedClock(SERVE_WORLD.cutoff);
+  // Seeded at TEST_NOW (test/support/graph.ts), which is also the serve world's cutoff, the time the catch-up encodes as of.
+  const world = seededTestWorld('stale', { users: 120, seed: 5 });
+  const { dataset } = world;
   let graph: GraphClient;
   const marks = async () =>
     (await graph.query('MATCH (u:User {dataset: $ds}) RETURN u.id AS id, coalesce(u.embeddingDue, 0) AS due, coalesce(u.embeddingDone, 0) AS done, u.embedding AS e ORDER BY id', { ds: dataset }))
       .map((r) => ({ id: String(r.id), due: Number(r.due), done: Number(r.done), e: r.e as number[] }));
 
   beforeAll(async () => {
-    graph = await testGraph();
-    await seedWorld({ graph, dataset, users: 120, seed: 5, reset: false, cutoff: SERVE_WORLD.cutoff, clock, truthDir, logger: silentLogger });
+    graph = world.graph;
+    const clock = fixedClock(SERVE_WORLD.cutoff);
     const sage = await new ModelRegistry({ graph, store: new ArtifactStore(ARTIFACTS_DIR), clock, logger: silentLogger }).activate(dataset, 'sage', 'demo-v1');
     await encodeAndWriteBack({ graph, dataset, artifact: sage, asOf: SERVE_WORLD.cutoff, logger: silentLogger });
   }, 300_000);
-  afterAll(async () => {
-    await dropDataset(graph, dataset);
-    await graph.close();
-    fs.rmSync(truthDir, { recursive: true, force: true });
-  });
 
   it('re-encodes exactly the users marked behind a write, clears their marks, and then finds none', async () => {
     const before = await marks();
