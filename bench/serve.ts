@@ -13,6 +13,7 @@ import { registeredQueries } from '../src/graph/queries/query';
 import { ITEM_POPULARITY, userEmbeddings } from '../src/graph/queries/retrieval';
 import { consoleLogger } from '../src/logging/logger';
 import { DEFAULT_LIMITS } from '../src/retrieval/retriever';
+import { API_NODE_FLAGS } from '../src/server/node-flags';
 import { datasetItems, datasetUsers, itemEmbeddings } from './serve-fixtures';
 import { GqlClient, openLoop, poolResults, type Job, type OpenLoopResult } from './serve-load';
 import { MUTATIONS, REPLAYS_ON_UNDONE_STATE, distinctCalls, embeddingWrites, prepareMutation, undoEmbeddingWrites, undoMutation, type MutationCall, type MutationName } from './serve-mutations';
@@ -371,6 +372,8 @@ async function startApi(ds: string): Promise<{ url: string; pid: number; ask: (m
     cwd: PROJECT_ROOT,
     env: { ...process.env, GIFTGRAPH_SOURCE_MAPS: process.env.GIFTGRAPH_SOURCE_MAPS ?? '0', GIFTGRAPH_NOW: new Date(SERVE_WORLD.cutoff).toISOString(), GIFTGRAPH_DATASET: ds, GIFTGRAPH_PORT: '4089', GIFTGRAPH_LOG_LEVEL: 'warn' },
     serialization: 'advanced',
+    // The API's own V8 flags, as `npm start` gives them (src/server/node-flags.ts).
+    execArgv: [...process.execArgv, ...API_NODE_FLAGS],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = (type: FromServer['type']) =>
