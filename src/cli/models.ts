@@ -6,7 +6,7 @@ import { BadInputError, GiftgraphError } from '../errors/errors';
 import { ErrorCode } from '../errors/codes';
 import { prepareServingModel, ServingModel } from '../embeddings/serving-model';
 import { createProgress } from '../logging/progress';
-import { initTfBackend } from '../runtime/tf-backend';
+import { initTfBackend, requiredBackend } from '../runtime/tf-backend';
 import { connectGraph } from '../graph/connect';
 import { MIGRATIONS_DIR } from '../graph/migrations';
 import { runMigrations } from '../graph/migrations/migration-runner';
@@ -44,7 +44,7 @@ runCli(async () => {
     // A newly active encoder serves only once every user and item carries its embeddings
     // (scores compare embeddings of one version), so activation encodes what is missing.
     const encodeMissing = async (m: string) => {
-      await initTfBackend({ logger, kernels: ['UnsortedSegmentSum'], ...(config.tfRequireNative ? { require: 'tensorflow' as const } : {}) });
+      await initTfBackend({ logger, kernels: ['UnsortedSegmentSum'], ...requiredBackend(config) });
       const state = new ServingModel();
       await prepareServingModel({ graph, dataset, store, registry, state, asOf: clock.now(), logger, progress: createProgress('encode', 1) });
       if (state.state.phase !== 'ready') throw new GiftgraphError(ErrorCode.MODEL_NOT_READY, `${m} is active but could not encode: ${state.state.phase === 'failed' ? state.state.error : state.state.phase}`);

@@ -14,7 +14,7 @@ import { ModelRegistry } from '../embeddings/registry';
 import { RefreshWorker } from '../embeddings/refresh-worker/refresh-worker';
 import { DEMO_CUTOFF_MS } from '../embeddings/demo';
 import { activateNewestIfNone, prepareServingModel, ServingModel } from '../embeddings/serving-model';
-import { initTfBackend } from '../runtime/tf-backend';
+import { initTfBackend, requiredBackend } from '../runtime/tf-backend';
 import { runCli } from './args';
 import { stopFlagOnSignals } from './signals';
 
@@ -67,7 +67,7 @@ runCli(async () => {
   console.log(`giftgraph API listening at ${server.url} (health: /healthz, readiness: /readyz)`);
   // The API answers while the encoder loads; /readyz turns ready once every user and item
   // has an embedding from the active model.
-  await initTfBackend({ logger, kernels: ['UnsortedSegmentSum'], ...(config.tfRequireNative ? { require: 'tensorflow' as const } : {}) });
+  await initTfBackend({ logger, kernels: ['UnsortedSegmentSum'], ...requiredBackend(config) });
   for (const head of RANKING_HEADS) await activateNewestIfNone({ registry, store, dataset: config.dataset, model: head, logger });
   await prepareServingModel({
     graph,

@@ -17,7 +17,7 @@ import { DATASETS } from '../graph/queries/stats';
 import { truthFilePath } from '../ingest/seed-world';
 import { consoleLogger } from '../logging/logger';
 import { createProgress, type Progress } from '../logging/progress';
-import { initTfBackend } from '../runtime/tf-backend';
+import { initTfBackend, requiredBackend } from '../runtime/tf-backend';
 import type { RankingReport } from '../../graph-models/evaluation/ranking-metrics';
 import { BLEND_KEY } from '../../graph-models/evaluation/score-blend';
 import { writeArtifactFiles } from '../../graph-models/training/artifact-writer';
@@ -96,7 +96,7 @@ runCli(async () => {
   const lr = numArg(args, 'lr', model === 'sage' ? 0.003 : 0.001);
   const batchSize = intArg(args, 'batch', model === 'sage' ? 512 : 2048, 2);
 
-  const tfRuntime = await initTfBackend({ logger, kernels: ['UnsortedSegmentSum'], ...(config.tfRequireNative ? { require: 'tensorflow' as const } : {}) });
+  const tfRuntime = await initTfBackend({ logger, kernels: ['UnsortedSegmentSum'], ...requiredBackend(config) });
   const graph = await connectGraph(config, logger);
   const t0 = performance.now();
   // The code this process runs: read now, since a run lasts hours and the tree moves on.
@@ -236,7 +236,7 @@ function headOf(argv: string[]): { name: string; argv: string[] } | null {
 async function runHead(name: string, argv: string[]): Promise<void> {
   const config = loadConfig(process.env);
   const logger = consoleLogger(config.logLevel, `train ${name}`);
-  const tfRuntime = await initTfBackend({ logger, kernels: [], ...(config.tfRequireNative ? { require: 'tensorflow' as const } : {}) });
+  const tfRuntime = await initTfBackend({ logger, kernels: [], ...requiredBackend(config) });
   const graph = await connectGraph(config, logger);
   try {
     await runMigrations({ graph, dir: MIGRATIONS_DIR, clock: clockFromConfig(config), logger });

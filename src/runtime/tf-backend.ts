@@ -47,6 +47,14 @@ export interface TfBackendOptions {
   kernels?: readonly string[];
 }
 
+/**
+ * The `require` option a process's config asks for: native TensorFlow when
+ * GIFTGRAPH_TF_REQUIRE_NATIVE=1 (CI), else none (fall back in the default order).
+ */
+export function requiredBackend(config: { tfRequireNative: boolean }): Pick<TfBackendOptions, 'require'> {
+  return config.tfRequireNative ? { require: 'tensorflow' } : {};
+}
+
 /** Loads one backend and makes it active; throws (or returns false from setBackend) on failure. */
 export type TfBackendLoader = () => Promise<TfModule>;
 

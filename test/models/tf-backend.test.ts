@@ -7,6 +7,7 @@ import {
   TfBackendUnavailableError,
   defaultLoaders,
   initTfBackend,
+  requiredBackend,
   type TfBackendLoader,
   type TfBackendName,
   type TfModule,
@@ -34,6 +35,11 @@ function fakeLoaders(ok: TfBackendName[], kernels: Partial<Record<TfBackendName,
 }
 
 describe('TfBackendSelector (fake loaders)', () => {
+  it('requiredBackend asks for native TensorFlow exactly when the config requires it', () => {
+    expect(requiredBackend({ tfRequireNative: true })).toEqual({ require: 'tensorflow' });
+    expect(requiredBackend({ tfRequireNative: false })).toEqual({});
+  });
+
   it('falls back tensorflow -> wasm -> cpu and logs the choice once, with the reasons', async () => {
     const { calls, loaders } = fakeLoaders(['cpu']);
     const logger = recordingLogger();

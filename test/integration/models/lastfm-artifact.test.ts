@@ -10,7 +10,7 @@ import { readDataset } from '../../../src/import/read-dataset';
 import { parseImportArgs } from '../../../src/import/spec';
 import { ingestDataset } from '../../../src/ingest/ingest';
 import { silentLogger } from '../../../src/logging/logger';
-import { initTfBackend } from '../../../src/runtime/tf-backend';
+import { initTfBackend, requiredBackend } from '../../../src/runtime/tf-backend';
 import { LightGcn } from '../../../graph-models/encoders/lightgcn';
 import { evaluateRanking } from '../../../graph-models/evaluation/ranking-metrics';
 import { blendScorer, blendWeightsOf } from '../../../graph-models/evaluation/score-blend';
@@ -29,7 +29,7 @@ describe('the committed lastfm artifacts', () => {
     // The backend the CLI and the server pick (native in CI, which requires it): scoring
     // every test user against every item on the plain-JS cpu backend took 14-30 s per
     // artifact on a slow machine, ~10x the native time, and pushed this file past 300 s.
-    await initTfBackend({ logger: silentLogger, ...(testConfig().tfRequireNative ? { require: 'tensorflow' as const } : {}) });
+    await initTfBackend({ logger: silentLogger, ...requiredBackend(testConfig()) });
     graph = await testGraph();
     const spec = parseImportArgs(['--dataset', dataset, '--train', path.join(LASTFM, 'train_set.txt'), '--test', path.join(LASTFM, 'test_set.txt'), '--social', path.join(LASTFM, 'trust.txt'), '--format', 'csv']);
     await ingestDataset({ graph, dataset, rows: (await readDataset(spec)).rows, reset: false, clock: fixedClock(TEST_NOW), logger: silentLogger, meta: { kind: 'imported', cutoff: null, seed: null, source: 'test' } });
