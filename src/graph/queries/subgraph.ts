@@ -91,21 +91,25 @@ const listQuery = (owner: ListOwner): QueryDef => {
 };
 
 /**
- * The present (t = now, nothing later): at most 2·$cap edges per list are read, in the
- * store's order, and their first $cap distinct neighbours kept. Why: ordering by recency
- * reads every edge of the list, and a popular item's buyers or a game's players are
- * thousands (100k world: 547 ms per item list statement in the serve bench's group-buy
- * fills); a list within 2·$cap edges is complete either way, and a longer one is a cap-size
- * subset of a neighbourhood the encoder samples uniformly anyway. 2·$cap leaves room for
- * repeated neighbours (a consumable bought twice).
+ * The present (t = now, nothing later): the list's edges are read in the store's order
+ * until $cap + 1 distinct neighbours are found, and the first $cap kept. Why: ordering by
+ * recency reads every edge of the list, and a popular item's buyers or a game's players
+ * are thousands (100k world: 547 ms per item list statement in the serve bench's
+ * group-buy fills); a shorter list is complete either way, and a longer one is a cap-size
+ * subset of a neighbourhood the encoder samples uniformly anyway.
+ *
+ * Distinct nodes are counted before any property is read, and the reading stops at the
+ * (cap + 1)th: the form before read 2·$cap edges and each neighbour's id to dedupe them
+ * (room for a consumable bought twice), whatever the list held. A filled group buy's 79
+ * hop-1 items on the 100k world: db hits 101,928 → 43,109, 110 → 56 ms; the same lists.
  */
 const listQueryNow = (owner: ListOwner): QueryDef => {
   const { label, lists } = LISTS[owner];
   const calls = lists.map(
     (s, k) => `CALL (o) {
        MATCH ${s.pattern} WHERE ${s.whereNow}
-       WITH n LIMIT 2 * toInteger($cap)
-       WITH collect(DISTINCT n.id) AS nbrs
+       WITH DISTINCT n LIMIT toInteger($cap) + 1
+       WITH collect(n.id) AS nbrs
        RETURN nbrs[0..toInteger($cap)] AS l${k}, size(nbrs) AS d${k}
      }`,
   );
@@ -133,7 +137,7 @@ export interface NeighbourList {
   relation: BaseRelation;
   /** Distinct neighbour ids, at most `cap`: the most recent first (as of t), or in store order (`now`). */
   ids: string[];
-  /** Distinct neighbours seen: all of them as of t; with `now`, those among the first 2·cap edges (> ids.length when capped either way). */
+  /** Distinct neighbours seen: all of them as of t; with `now`, at most cap + 1 (> ids.length when capped either way). */
   degree: number;
   /**
    * The owner's write mark (`embeddingDue`, 0 when unset or not a user), read by the same
