@@ -84,6 +84,24 @@ describe('embedding refresh from the neighbourhood only', () => {
     expect(capped.degree).toBeGreaterThan(3);
   });
 
+  it('at t = now, a capped list still holds `cap` distinct neighbours when one neighbour repeats across the first edges', async () => {
+    const top = (await graph.query(`MATCH (i:Item {dataset: $ds})<-[:PURCHASED]-(u:User) WITH i, collect(DISTINCT u.id) AS us WHERE size(us) >= 3 RETURN i.id AS id, us ORDER BY i.id LIMIT 1`, { ds: dataset }))[0]!;
+    const repeater = (top.us as string[])[0]!;
+    // Ten more purchases by one buyer: newer edges, which the store may well list first.
+    await graph.write((tx) =>
+      tx.run(`MATCH (u:User {dataset: $ds, id: $u}), (i:Item {dataset: $ds, id: $i}) UNWIND range(1, 10) AS k CREATE (u)-[:PURCHASED {id: 'probe-' + k, at: $at, pricePaid: 99.0, surface: 'test', probe: true}]->(i)`, { ds: dataset, u: repeater, i: top.id, at: TEST_NOW - 60_000 }),
+    );
+    try {
+      const buyers = (await fetchNeighbourLists(graph, { dataset, frontier: { item: [String(top.id)] }, t: TEST_NOW, cap: 2, now: true })).find((x) => x.relation === 'purchased')!;
+      expect(buyers.ids).toHaveLength(2);
+      expect(new Set(buyers.ids).size).toBe(2);
+      for (const id of buyers.ids) expect(top.us).toContain(id);
+      expect(buyers.degree).toBe(3);
+    } finally {
+      await graph.write((tx) => tx.run('MATCH (:User {dataset: $ds})-[r:PURCHASED {probe: true}]->() DELETE r', { ds: dataset }));
+    }
+  });
+
   it('after a new purchase, changes the user\'s stored embedding under the same version, equal to a full encode of that user', async () => {
     const u = String((await graph.query('MATCH (u:User {dataset: $ds}) WHERE COUNT { (u)-[:PURCHASED]->() } > 2 RETURN u.id AS id ORDER BY u.id LIMIT 1', { ds: dataset }))[0]!.id);
     const item = String(
