@@ -100,8 +100,9 @@ const listQuery = (owner: ListOwner): QueryDef => {
  *
  * Distinct nodes are counted before any property is read, and the reading stops at the
  * (cap + 1)th: the form before read 2·$cap edges and each neighbour's id to dedupe them
- * (room for a consumable bought twice), whatever the list held. A filled group buy's 79
- * hop-1 items on the 100k world: db hits 101,928 → 43,109, 110 → 56 ms; the same lists.
+ * (room for a consumable bought twice), whatever the list held, and still came back short
+ * when one neighbour's repeats filled those edges. A filled group buy's 79 hop-1 items on
+ * the 100k world: db hits 101,928 → 43,109, 110 → 56 ms; the same lists.
  */
 const listQueryNow = (owner: ListOwner): QueryDef => {
   const { label, lists } = LISTS[owner];
