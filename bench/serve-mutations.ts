@@ -39,6 +39,12 @@ interface Ctx {
   rnd: () => number;
   /** A run-unique prefix for idempotency keys. */
   run: string;
+  /**
+   * joinGroupBuy only: false joins each group buy eight times, leaving its last slot open,
+   * so no join fills one and no refresh runs (`--no-fills`: the join path alone, to tell its
+   * cost from the fills' background refreshes). Default true.
+   */
+  fills?: boolean;
 }
 
 const pickFrom = <T>(xs: readonly T[], rnd: () => number): T => xs[Math.floor(rnd() * xs.length)]!;
@@ -124,7 +130,8 @@ export async function prepareMutation(c: Ctx, name: MutationName, n: number): Pr
     }
     case 'joinGroupBuy': {
       const perBuy = 9;
-      const initiators = await drawUsers(c, Math.ceil(n / perBuy), (s) => s.friends.length >= perBuy);
+      const joinsPerBuy = c.fills === false ? perBuy - 1 : perBuy;
+      const initiators = await drawUsers(c, Math.ceil(n / joinsPerBuy), (s) => s.friends.length >= perBuy);
       const buys: { id: string; invitees: string[] }[] = [];
       for (const ini of initiators) {
         const invitees = shuffle(ini.friends, c.rnd).slice(0, perBuy);
@@ -140,7 +147,7 @@ export async function prepareMutation(c: Ctx, name: MutationName, n: number): Pr
       }
       // One group buy after another, so every ninth join fills one (and refreshes its ten
       // buyers' embeddings) all along the phase, warm-up included, not all at its end.
-      for (const b of buys) for (let j = 0; j < perBuy; j++) out.push(call({ userId: scoped(b.invitees[j]!), groupBuyId: b.id }));
+      for (const b of buys) for (let j = 0; j < joinsPerBuy; j++) out.push(call({ userId: scoped(b.invitees[j]!), groupBuyId: b.id }));
       return out.slice(0, n);
     }
   }

@@ -25,7 +25,7 @@ import { benchConfig, catchUpStaleUsers, ensureServeWorld, SERVE_WORLD } from '.
 import { cpuSeconds, fmt, table } from './support';
 
 /**
- * `npm run bench -- serve [--duration 20] [--mutation-duration 12] [--ramp-step 5] [--mutations a,b] [--rate R] [--mutation-rate R] [--rounds N] [--no-profile]`
+ * `npm run bench -- serve [--duration 20] [--mutation-duration 12] [--ramp-step 5] [--mutations a,b] [--rate R] [--mutation-rate R] [--rounds N] [--no-profile] [--no-fills]`
  *
  * The serving benchmark on the 100k world (bench/serve-world.ts), with the load generator
  * (this process), the API (a forked child, bench/serve-server.ts) and the Neo4j JVM on the
@@ -47,7 +47,8 @@ import { cpuSeconds, fmt, table } from './support';
  *      background), followed at once by that user's HOME list, timed on its own.
  * With --rounds N, (a), (c), (b) in step 3 and each mutation's (d), (b) in step 4 run N
  * times in turn (fresh calls each round); the verdicts pool the rounds, and each round's
- * ratios are printed beside them.
+ * ratios are printed beside them. --no-fills (a diagnostic): joinGroupBuy leaves each group
+ * buy's last slot open, so no join fills one and no refresh runs behind it.
  * Targets: (c) ≤ 1.2 × ((a) + (b)) at p50 and p99; (d) ≤ 1.2 × ((a) + its (b)).
  * The API has no response cache; the popularity cache of the fallbacks (an aggregate) is
  * reported with its hit rate. Also prints the vector index's recall against exact search.
@@ -101,7 +102,7 @@ function pooled(name: string, ps: readonly Phase[]): Phase {
 }
 
 export async function main(args: string[]): Promise<void> {
-  const opts = parseArgs(args, { duration: 'value', 'mutation-duration': 'value', 'ramp-step': 'value', mutations: 'value', rate: 'value', 'mutation-rate': 'value', 'no-profile': 'boolean', rounds: 'value' });
+  const opts = parseArgs(args, { duration: 'value', 'mutation-duration': 'value', 'ramp-step': 'value', mutations: 'value', rate: 'value', 'mutation-rate': 'value', 'no-profile': 'boolean', rounds: 'value', 'no-fills': 'boolean' });
   const durationMs = numArg(opts, 'duration', 20, { positive: true }) * 1000;
   const mutationMs = numArg(opts, 'mutation-duration', 12, { positive: true }) * 1000;
   const stepMs = numArg(opts, 'ramp-step', 5, { positive: true }) * 1000;
@@ -236,7 +237,7 @@ export async function main(args: string[]): Promise<void> {
     const runId = `bench-${Date.now().toString(36)}`;
     /** `n` calls of a mutation with distinct idempotency keys (see distinctCalls); a shortfall is printed. */
     const callsFor = async (name: MutationName, n: number, tag = ''): Promise<MutationCall[]> => {
-      const r = await distinctCalls((run, k) => prepareMutation({ graph, api: client, ds, users, items, rnd, run }, name, k), { n, run: `${runId}${tag}` });
+      const r = await distinctCalls((run, k) => prepareMutation({ graph, api: client, ds, users, items, rnd, run, fills: !opts.flags.has('no-fills') }, name, k), { n, run: `${runId}${tag}` });
       if (r.short > 0) console.log(`  ${name}: only ${r.calls.length} distinct calls for ${n} requests; the rest repeat earlier calls (idempotent replays that do no work)`);
       return r.calls;
     };
