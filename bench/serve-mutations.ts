@@ -42,9 +42,9 @@ interface Ctx {
   /**
    * joinGroupBuy only: false joins each group buy eight times, leaving its last slot open,
    * so no join fills one and no refresh runs (`--no-fills`: the join path alone, to tell its
-   * cost from the fills' background refreshes). Default true.
+   * cost from the fills' background refreshes).
    */
-  fills?: boolean;
+  fills: boolean;
 }
 
 const pickFrom = <T>(xs: readonly T[], rnd: () => number): T => xs[Math.floor(rnd() * xs.length)]!;
@@ -130,7 +130,7 @@ export async function prepareMutation(c: Ctx, name: MutationName, n: number): Pr
     }
     case 'joinGroupBuy': {
       const perBuy = 9;
-      const joinsPerBuy = c.fills === false ? perBuy - 1 : perBuy;
+      const joinsPerBuy = c.fills ? perBuy : perBuy - 1;
       const initiators = await drawUsers(c, Math.ceil(n / joinsPerBuy), (s) => s.friends.length >= perBuy);
       const buys: { id: string; invitees: string[] }[] = [];
       for (const ini of initiators) {
