@@ -17,6 +17,8 @@ export interface Job {
 export interface OpenLoopResult {
   /** Latencies (ms from the scheduled time) of the requests that succeeded, by op. */
   latencies: Map<string, number[]>;
+  /** The same per arrival k (NaN: it failed or never finished), to pair a request with its replay. */
+  byArrival: number[];
   sent: number;
   ok: number;
   errors: number;
@@ -33,6 +35,7 @@ export interface OpenLoopResult {
 export async function openLoop(o: { rate: number; durationMs: number; job: (k: number) => Job; drainMs?: number }): Promise<OpenLoopResult> {
   const offsets = arrivalOffsets(o.rate, o.durationMs);
   const latencies = new Map<string, number[]>();
+  const byArrival = new Array<number>(offsets.length).fill(NaN);
   const errorSamples: string[] = [];
   const lags: number[] = [];
   let ok = 0;
@@ -45,6 +48,7 @@ export async function openLoop(o: { rate: number; durationMs: number; job: (k: n
     while (k < offsets.length && offsets[k]! <= now) {
       const due = offsets[k]!;
       lags.push(now - due);
+      const arrival = k;
       const job = o.job(k++);
       const p = job.run().then(
         () => {
@@ -54,6 +58,7 @@ export async function openLoop(o: { rate: number; durationMs: number; job: (k: n
           let list = latencies.get(job.op);
           if (!list) latencies.set(job.op, (list = []));
           list.push(end - due);
+          byArrival[arrival] = end - due;
         },
         (e: unknown) => {
           errors++;
@@ -76,7 +81,7 @@ export async function openLoop(o: { rate: number; durationMs: number; job: (k: n
   const wallMs = performance.now() - t0;
   lags.sort((a, b) => a - b);
   return {
-    latencies, sent: offsets.length, ok, errors, errorSamples,
+    latencies, byArrival, sent: offsets.length, ok, errors, errorSamples,
     achieved: lastDone > 0 ? ok / (lastDone / 1000) : 0,
     issueLagP99: lags.length ? lags[Math.min(lags.length - 1, Math.ceil(0.99 * lags.length) - 1)]! : 0,
     wallMs,
@@ -96,6 +101,7 @@ export function poolResults(rs: readonly OpenLoopResult[]): OpenLoopResult {
   const activeS = sum((r) => (r.achieved > 0 ? r.ok / r.achieved : 0));
   return {
     latencies,
+    byArrival: rs.flatMap((r) => r.byArrival),
     sent: sum((r) => r.sent),
     ok,
     errors: sum((r) => r.errors),

@@ -14,8 +14,12 @@ import type { RecordedTransaction } from '../src/graph/recording-graph-client';
  * and sequential steps stay sequential.
  */
 
-/** A transaction of the API process (`start`/`end` on its main thread's clock); `ok` false: it threw, and the replay rolls it back too. */
-export type RecordedTx = RecordedTransaction;
+/**
+ * A transaction of the API process (`start`/`end` on its main thread's clock); `ok` false:
+ * it threw, and the replay rolls it back too. `background`: run by the refresh worker for
+ * an embedding refresh the request's write queued (the replay runs it like the others).
+ */
+export type RecordedTx = RecordedTransaction & { background?: true };
 
 export interface RecordedRequest {
   /** The load generator's request id (x-bench-req). */

@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   await initTfBackend({ logger, kernels: ['UnsortedSegmentSum'] });
   const registry = new ModelRegistry({ graph, store: new ArtifactStore(ARTIFACTS_DIR), clock, logger });
   const refresher = config.refreshInWorker
-    ? RefreshWorker.forConfig(config, { artifactsDir: ARTIFACTS_DIR, clock, logger, onTransactions: (txs) => txs.forEach((t) => sink()?.(t)) })
+    ? RefreshWorker.forConfig(config, { artifactsDir: ARTIFACTS_DIR, clock, logger, onTransactions: (txs) => txs.forEach((t) => sink()?.({ ...t, background: true })) })
     : undefined;
   const server = await startApp({ graph, logger, clock, migrationsDir: MIGRATIONS_DIR, port: config.apiPort, registry, ...(refresher ? { refresher } : {}) });
   const session = new inspector.Session();

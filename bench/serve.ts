@@ -18,6 +18,7 @@ import { datasetItems, datasetUsers, itemEmbeddings } from './serve-fixtures';
 import { GqlClient, openLoop, poolResults, type Job, type OpenLoopResult } from './serve-load';
 import { MUTATIONS, REPLAYS_ON_UNDONE_STATE, distinctCalls, embeddingWrites, prepareMutation, undoEmbeddingWrites, undoMutation, type MutationCall, type MutationName } from './serve-mutations';
 import { summarizeProfile, type CpuProfile } from './serve-profile';
+import { EXPOSURES, latenciesByExposure, refreshExposure, type RefreshExposure } from './serve-exposure';
 import { freshenParams, replayRequest, type RecordedRequest } from './serve-replay';
 import type { FromServer, ToServer } from './serve-server';
 import { intervalVerdict, ratioInterval, ratioVerdict, saturationOf, seededRandom, summarize, type RampStep } from './serve-stats';
@@ -90,6 +91,8 @@ interface MutationResult {
   replay: Phase;
   sat: ReturnType<typeof saturationOf>;
   rounds: RoundOf<{ phase: Phase; replay: Phase }>;
+  /** (d)'s and (b)'s latencies by where each request stood to the phase's background refreshes (serve-exposure.ts), the rounds pooled. */
+  exposure: { d: Record<RefreshExposure, number[]>; b: Record<RefreshExposure, number[]> };
 }
 
 const roundTag = (k: number, rounds: number): string => (rounds > 1 ? ` (round ${k + 1}/${rounds})` : '');
@@ -273,6 +276,7 @@ export async function main(args: string[]): Promise<void> {
       console.log(`  (b) of ${name} saturates at ${r.sat.saturated ? fmt(r.sat.rate, 1) : `> ${fmt(r.sat.rate, 1)}`} req/s; ${name} runs at ${mRate} req/s`);
       const mutationRounds: RoundOf<{ phase: Phase; replay: Phase }> = [];
       const recordedD: RecordedRequest[] = [];
+      const exposure: MutationResult['exposure'] = { d: { queued: [], during: [], clear: [] }, b: { queued: [], during: [], clear: [] } };
       for (let k = 0; k < rounds; k++) {
         const tag = roundTag(k, rounds);
         // Each round its own calls: a call sent again would be an idempotent replay.
@@ -290,9 +294,16 @@ export async function main(args: string[]): Promise<void> {
         const onUndone = REPLAYS_ON_UNDONE_STATE.includes(name);
         const replay = await measure(`(b) of ${name}${tag}`, mRate, () => openLoop({ rate: mRate, durationMs: mutationMs, job: replayJobs(recorded, fresh('b', !onUndone)) }));
         mutationRounds.push({ phase, replay });
+        const byExposure = refreshExposure(recorded);
+        const dSplit = latenciesByExposure(phase.result.byArrival, (j) => `m-${name}-${first + j}`, byExposure);
+        const bSplit = latenciesByExposure(replay.result.byArrival, (j) => recorded[j % recorded.length]!.id, byExposure);
+        for (const x of EXPOSURES) {
+          exposure.d[x].push(...dSplit[x]);
+          exposure.b[x].push(...bSplit[x]);
+        }
       }
       txTimes.set(`(d) ${name}`, recordedD);
-      d.push({ name, phase: pooled(`(d) ${name}`, mutationRounds.map((x) => x.phase)), replay: pooled(`(b) of ${name}`, mutationRounds.map((x) => x.replay)), sat: r.sat, rounds: mutationRounds });
+      d.push({ name, phase: pooled(`(d) ${name}`, mutationRounds.map((x) => x.phase)), replay: pooled(`(b) of ${name}`, mutationRounds.map((x) => x.replay)), sat: r.sat, rounds: mutationRounds, exposure });
     }
 
     // The (b) replays left the users they wrote behind a write (catchUpStaleUsers): caught
@@ -520,6 +531,20 @@ function report(o: {
     for (const op of READ_OP_NAMES) rr.push([`(c) ${op}`, ...o.readRounds.map((r) => ratios(raw(r.c, op), raw(r.a), raw(r.b, op)))]);
     for (const x of o.d) rr.push([`(d) ${x.name}`, ...x.rounds.map((r) => ratios(raw(r.phase), fa, raw(r.replay)))]);
     console.log(`\nper round (the verdicts above pool the ${o.readRounds.length} rounds, which ran in turn):\n${table(rr)}`);
+  }
+  const exposed = o.d.filter((x) => x.exposure.d.queued.length > 0);
+  if (exposed.length > 0) {
+    // Which requests carry a mutation's gap: those whose transactions overlapped a background
+    // refresh another request queued, or the others (serve-exposure.ts).
+    const er: (string | number)[][] = [['(d) by background refresh', 'requests', 'n', '(d) p50', '(b) p50', 'ratio p50', '(d) p99', '(b) p99']];
+    const what: Record<RefreshExposure, string> = { queued: 'queued one ((b) includes it)', during: 'ran during another\'s', clear: 'ran clear of any' };
+    for (const x of exposed) {
+      for (const k of EXPOSURES) {
+        const [v, b] = [summarize(x.exposure.d[k]), summarize(x.exposure.b[k])];
+        er.push([x.name, what[k], v.n, fmt(v.p50, 1), fmt(b.p50, 1), fmt(v.p50 / (a.p50 + b.p50), 2), fmt(v.p99, 1), fmt(b.p99, 1)]);
+      }
+    }
+    console.log(`\nmutations whose writes queue embedding refreshes, split by where each request's transactions ran on (d)'s timeline (ratio against the pooled (a) p50 ${fmt(a.p50, 1)} ms + that class's (b) p50; (b) replays the same arrivals, so its refreshes run where (d)'s did, roughly):\n${table(er)}`);
   }
   if (o.e.length > 0) {
     const home = lat(o.c, 'recommendations');
