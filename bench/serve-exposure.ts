@@ -9,42 +9,58 @@ import type { RecordedRequest } from './serve-replay';
  *           (b) replays that refresh inside the request (every statement its path
  *           issues), while (d) answers before it, so its (d) and (b) latencies differ by
  *           design and it is reported apart;
- *   during: one of its transactions ran while a refresh another request queued was
- *           running (from that refresh's first transaction's start to its last's end);
+ *   during: the request was in flight (from its scheduled arrival to its answer) while a
+ *           refresh another request queued was running (from that refresh's first
+ *           transaction's start to its last's end);
  *   clear:  neither.
  *
- * Read on (d)'s timeline, from the transactions the API recorded (start and end on its
- * main thread's clock). The replay of (b) issues the same arrivals at the same offsets and
- * its refreshes' statements where (d)'s ran, so the same classes apply to it roughly.
+ * Read on (d)'s timeline: the API records its transactions on its main thread's clock,
+ * the load generator its arrivals on its own, and both clocks' epoch origins bring them
+ * together. The replay of (b) issues the same arrivals at the same offsets and its
+ * refreshes' statements where (d)'s ran, so the same classes apply to it roughly.
  */
 export type RefreshExposure = 'queued' | 'during' | 'clear';
 
 export const EXPOSURES: readonly RefreshExposure[] = ['queued', 'during', 'clear'];
 
-/** The exposure of each recorded request, by id. A request without a transaction is left out. Pure. */
-export function refreshExposure(recorded: readonly RecordedRequest[]): Map<string, RefreshExposure> {
+/**
+ * The exposure of each request of a phase that answered, by id. `byArrival[k]`: arrival
+ * k's latency (NaN: it failed), `scheduledAt[k]` its scheduled time (epoch ms), `idOf(k)`
+ * its request id; `apiTimeOrigin`: the API process's `performance.timeOrigin`. Pure.
+ */
+export function phaseExposure(o: {
+  recorded: readonly RecordedRequest[];
+  byArrival: readonly number[];
+  scheduledAt: readonly number[];
+  idOf: (k: number) => string;
+  apiTimeOrigin: number;
+}): Map<string, RefreshExposure> {
+  const queued = new Set<string>();
   const refreshes: [number, number][] = [];
-  for (const r of recorded) {
+  for (const r of o.recorded) {
     const bg = r.txs.filter((t) => t.background);
-    if (bg.length > 0) refreshes.push([Math.min(...bg.map((t) => t.start)), Math.max(...bg.map((t) => t.end))]);
+    if (bg.length === 0) continue;
+    queued.add(r.id);
+    refreshes.push([Math.min(...bg.map((t) => t.start)), Math.max(...bg.map((t) => t.end))]);
   }
   const out = new Map<string, RefreshExposure>();
-  for (const r of recorded) {
-    const own = r.txs.filter((t) => !t.background);
-    if (own.length < r.txs.length) {
-      out.set(r.id, 'queued');
-      continue;
+  o.byArrival.forEach((ms, k) => {
+    if (Number.isNaN(ms)) return;
+    const id = o.idOf(k);
+    if (queued.has(id)) {
+      out.set(id, 'queued');
+      return;
     }
-    if (own.length === 0) continue;
-    const during = own.some((t) => refreshes.some(([s, e]) => s < t.end && t.start < e));
-    out.set(r.id, during ? 'during' : 'clear');
-  }
+    const start = o.scheduledAt[k]! - o.apiTimeOrigin;
+    const end = start + ms;
+    out.set(id, refreshes.some(([s, e]) => s < end && start < e) ? 'during' : 'clear');
+  });
   return out;
 }
 
 /**
- * Latencies per exposure: arrival k's latency (NaN: it failed) under the exposure of the
- * request `idOf(k)` names; arrivals with no known exposure are left out. Pure.
+ * Latencies per exposure: arrival k's latency under the exposure of the request `idOf(k)`
+ * names; failed arrivals and requests with no known exposure are left out. Pure.
  */
 export function latenciesByExposure(byArrival: readonly number[], idOf: (k: number) => string, exposure: ReadonlyMap<string, RefreshExposure>): Record<RefreshExposure, number[]> {
   const out: Record<RefreshExposure, number[]> = { queued: [], during: [], clear: [] };

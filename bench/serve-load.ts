@@ -19,6 +19,8 @@ export interface OpenLoopResult {
   latencies: Map<string, number[]>;
   /** The same per arrival k (NaN: it failed or never finished), to pair a request with its replay. */
   byArrival: number[];
+  /** When arrival k was scheduled, epoch ms (`performance.timeOrigin` based: comparable across processes). */
+  scheduledAt: number[];
   sent: number;
   ok: number;
   errors: number;
@@ -43,6 +45,7 @@ export async function openLoop(o: { rate: number; durationMs: number; job: (k: n
   let lastDone = 0;
   const pending = new Set<Promise<void>>();
   const t0 = performance.now();
+  const scheduledAt = offsets.map((d) => performance.timeOrigin + t0 + d);
   for (let k = 0; k < offsets.length; ) {
     const now = performance.now() - t0;
     while (k < offsets.length && offsets[k]! <= now) {
@@ -81,7 +84,7 @@ export async function openLoop(o: { rate: number; durationMs: number; job: (k: n
   const wallMs = performance.now() - t0;
   lags.sort((a, b) => a - b);
   return {
-    latencies, byArrival, sent: offsets.length, ok, errors, errorSamples,
+    latencies, byArrival, scheduledAt, sent: offsets.length, ok, errors, errorSamples,
     achieved: lastDone > 0 ? ok / (lastDone / 1000) : 0,
     issueLagP99: lags.length ? lags[Math.min(lags.length - 1, Math.ceil(0.99 * lags.length) - 1)]! : 0,
     wallMs,
@@ -102,6 +105,7 @@ export function poolResults(rs: readonly OpenLoopResult[]): OpenLoopResult {
   return {
     latencies,
     byArrival: rs.flatMap((r) => r.byArrival),
+    scheduledAt: rs.flatMap((r) => r.scheduledAt),
     sent: sum((r) => r.sent),
     ok,
     errors: sum((r) => r.errors),

@@ -36,7 +36,7 @@ export type ToServer =
   | { type: 'settle' }
   | { type: 'stop' };
 export type FromServer =
-  | { type: 'ready'; url: string; pid: number }
+  | { type: 'ready'; url: string; pid: number; timeOrigin: number }
   | { type: 'recorded'; requests: RecordedRequest[] }
   | { type: 'profiled'; file: string }
   | { type: 'settled' }
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
       }
     })().catch((e: unknown) => send({ type: 'error', message: String((e as Error).stack ?? e) }));
   });
-  send({ type: 'ready', url: server.url, pid: process.pid });
+  send({ type: 'ready', url: server.url, pid: process.pid, timeOrigin: performance.timeOrigin });
 }
 
 main().catch((e: unknown) => {

@@ -18,7 +18,7 @@ import { datasetItems, datasetUsers, itemEmbeddings } from './serve-fixtures';
 import { GqlClient, openLoop, poolResults, type Job, type OpenLoopResult } from './serve-load';
 import { MUTATIONS, REPLAYS_ON_UNDONE_STATE, distinctCalls, embeddingWrites, prepareMutation, undoEmbeddingWrites, undoMutation, type MutationCall, type MutationName } from './serve-mutations';
 import { summarizeProfile, type CpuProfile } from './serve-profile';
-import { EXPOSURES, latenciesByExposure, refreshExposure, type RefreshExposure } from './serve-exposure';
+import { EXPOSURES, latenciesByExposure, phaseExposure, type RefreshExposure } from './serve-exposure';
 import { freshenParams, replayRequest, type RecordedRequest } from './serve-replay';
 import type { FromServer, ToServer } from './serve-server';
 import { intervalVerdict, ratioInterval, ratioVerdict, saturationOf, seededRandom, summarize, type RampStep } from './serve-stats';
@@ -294,8 +294,9 @@ export async function main(args: string[]): Promise<void> {
         const onUndone = REPLAYS_ON_UNDONE_STATE.includes(name);
         const replay = await measure(`(b) of ${name}${tag}`, mRate, () => openLoop({ rate: mRate, durationMs: mutationMs, job: replayJobs(recorded, fresh('b', !onUndone)) }));
         mutationRounds.push({ phase, replay });
-        const byExposure = refreshExposure(recorded);
-        const dSplit = latenciesByExposure(phase.result.byArrival, (j) => `m-${name}-${first + j}`, byExposure);
+        const idOfD = (j: number) => `m-${name}-${first + j}`;
+        const byExposure = phaseExposure({ recorded, byArrival: phase.result.byArrival, scheduledAt: phase.result.scheduledAt, idOf: idOfD, apiTimeOrigin: api.timeOrigin });
+        const dSplit = latenciesByExposure(phase.result.byArrival, idOfD, byExposure);
         const bSplit = latenciesByExposure(replay.result.byArrival, (j) => recorded[j % recorded.length]!.id, byExposure);
         for (const x of EXPOSURES) {
           exposure.d[x].push(...dSplit[x]);
@@ -379,7 +380,7 @@ function orderById(rs: RecordedRequest[]): RecordedRequest[] {
 }
 
 /** The API child: forked through scripts/run.js (swc), clock pinned at the world's cutoff. */
-async function startApi(ds: string): Promise<{ url: string; pid: number; ask: (m: ToServer, reply?: FromServer['type']) => Promise<FromServer | null>; recorded: () => Promise<RecordedRequest[]>; stop: () => Promise<void> }> {
+async function startApi(ds: string): Promise<{ url: string; pid: number; timeOrigin: number; ask: (m: ToServer, reply?: FromServer['type']) => Promise<FromServer | null>; recorded: () => Promise<RecordedRequest[]>; stop: () => Promise<void> }> {
   const child: ChildProcess = fork(path.join(PROJECT_ROOT, 'scripts', 'run.js'), [path.join('bench', 'serve-server.ts')], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, GIFTGRAPH_SOURCE_MAPS: process.env.GIFTGRAPH_SOURCE_MAPS ?? '0', GIFTGRAPH_NOW: new Date(SERVE_WORLD.cutoff).toISOString(), GIFTGRAPH_DATASET: ds, GIFTGRAPH_PORT: '4089', GIFTGRAPH_LOG_LEVEL: 'warn' },
@@ -414,6 +415,7 @@ async function startApi(ds: string): Promise<{ url: string; pid: number; ask: (m
   return {
     url: ready.url,
     pid: ready.pid,
+    timeOrigin: ready.timeOrigin,
     async ask(m, reply) {
       const wait = reply ? next(reply) : null;
       child.send(m);
@@ -544,7 +546,7 @@ function report(o: {
         er.push([x.name, what[k], v.n, fmt(v.p50, 1), fmt(b.p50, 1), fmt(v.p50 / (a.p50 + b.p50), 2), fmt(v.p99, 1), fmt(b.p99, 1)]);
       }
     }
-    console.log(`\nmutations whose writes queue embedding refreshes, split by where each request's transactions ran on (d)'s timeline (ratio against the pooled (a) p50 ${fmt(a.p50, 1)} ms + that class's (b) p50; (b) replays the same arrivals, so its refreshes run where (d)'s did, roughly):\n${table(er)}`);
+    console.log(`\nmutations whose writes queue embedding refreshes, split by where each request was while in flight, on (d)'s timeline (ratio against the pooled (a) p50 ${fmt(a.p50, 1)} ms + that class's (b) p50; (b) replays the same arrivals, so its refreshes run where (d)'s did, roughly):\n${table(er)}`);
   }
   if (o.e.length > 0) {
     const home = lat(o.c, 'recommendations');

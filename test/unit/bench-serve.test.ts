@@ -1,6 +1,6 @@
 import { fileBucket, summarizeProfile, type CpuProfile } from '../../bench/serve-profile';
 import { distinctCalls, embeddingWrites, type MutationCall } from '../../bench/serve-mutations';
-import { latenciesByExposure, refreshExposure } from '../../bench/serve-exposure';
+import { latenciesByExposure, phaseExposure } from '../../bench/serve-exposure';
 import { dependencyParents, freshenParams, replayRequest, type RecordedRequest } from '../../bench/serve-replay';
 import type { GraphClient, Tx } from '../../src/graph/graph-client';
 import { recordingGraphClient, type RecordedTransaction } from '../../src/graph/recording-graph-client';
@@ -21,15 +21,16 @@ describe('serve bench statistics', () => {
 
   it('pools rounds of a phase: latencies per op and per arrival in round order, counts summed, throughput over the rounds\' active time, the worst lag', () => {
     const round = (l: Record<string, number[]>, o: Partial<OpenLoopResult>): OpenLoopResult => ({
-      latencies: new Map(Object.entries(l)), byArrival: [], sent: 0, ok: 0, errors: 0, errorSamples: [], achieved: 0, issueLagP99: 0, wallMs: 0, ...o,
+      latencies: new Map(Object.entries(l)), byArrival: [], scheduledAt: [], sent: 0, ok: 0, errors: 0, errorSamples: [], achieved: 0, issueLagP99: 0, wallMs: 0, ...o,
     });
     const p = poolResults([
-      round({ a: [1, 2], b: [3] }, { byArrival: [1, 3, NaN, 2], sent: 4, ok: 3, errors: 1, errorSamples: ['x'], achieved: 3, issueLagP99: 2, wallMs: 1000 }),
-      round({ a: [5] }, { byArrival: [NaN, 5], sent: 2, ok: 1, errors: 1, errorSamples: ['y'], achieved: 0.5, issueLagP99: 7, wallMs: 2000 }),
-      round({}, { byArrival: [NaN], sent: 1, errors: 1, wallMs: 500 }),
+      round({ a: [1, 2], b: [3] }, { byArrival: [1, 3, NaN, 2], scheduledAt: [0, 1, 2, 3], sent: 4, ok: 3, errors: 1, errorSamples: ['x'], achieved: 3, issueLagP99: 2, wallMs: 1000 }),
+      round({ a: [5] }, { byArrival: [NaN, 5], scheduledAt: [9, 10], sent: 2, ok: 1, errors: 1, errorSamples: ['y'], achieved: 0.5, issueLagP99: 7, wallMs: 2000 }),
+      round({}, { byArrival: [NaN], scheduledAt: [20], sent: 1, errors: 1, wallMs: 500 }),
     ]);
     expect(Object.fromEntries(p.latencies)).toEqual({ a: [1, 2, 5], b: [3] });
     expect(p.byArrival).toEqual([1, 3, NaN, 2, NaN, 5, NaN]);
+    expect(p.scheduledAt).toEqual([0, 1, 2, 3, 9, 10, 20]);
     expect([p.sent, p.ok, p.errors, p.errorSamples, p.issueLagP99, p.wallMs]).toEqual([7, 4, 3, ['x', 'y'], 7, 3500]);
     // 3 completions in 1 s and 1 in 2 s: 4 in 3 s.
     expect(p.achieved).toBeCloseTo(4 / 3, 12);
@@ -248,28 +249,35 @@ describe('serve bench undo of embedding write-backs', () => {
 
 describe('serve bench split by background refresh', () => {
   const tx = (start: number, end: number, background?: true) => ({ mode: 'WRITE' as const, start, end, ok: true, statements: [], ...(background ? { background } : {}) });
+  // API clock = epoch − 1000; m1's write queued a refresh that ran 20–60 ms on it.
   const recorded: RecordedRequest[] = [
-    // m1's write queued a refresh that ran 20–60 ms.
     { id: 'm1', txs: [tx(0, 10), tx(20, 40, true), tx(45, 60, true)] },
-    { id: 'm2', txs: [tx(30, 35)] }, // inside the refresh
-    { id: 'm3', txs: [tx(55, 70)] }, // overlaps its end
-    { id: 'm4', txs: [tx(60, 70)] }, // starts as it ends: clear
-    { id: 'm5', txs: [tx(5, 15), tx(16, 19)] }, // before it
-    { id: 'm6', txs: [] },
+    { id: 'm2', txs: [tx(30, 35)] },
   ];
+  const ids = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6'];
+  const scheduledAt = [1000, 1025, 1050, 1060, 1005, 1000];
+  const byArrival = [12, 9, 30, 8, 14, NaN];
+  const exposure = phaseExposure({ recorded, byArrival, scheduledAt, idOf: (k) => ids[k]!, apiTimeOrigin: 1000 });
 
-  it('marks a request that queued a refresh, those whose transactions overlapped one, and the others; one without transactions is left out', () => {
-    expect(Object.fromEntries(refreshExposure(recorded))).toEqual({ m1: 'queued', m2: 'during', m3: 'during', m4: 'clear', m5: 'clear' });
+  it('marks the requests that queued a refresh, those in flight while another\'s ran, and the others; a failed one is left out', () => {
+    // m2 inside the refresh; m3 in flight 50–80 overlaps its end; m4 arrives as it ends (60); m5 answered at 19, before it began.
+    expect(Object.fromEntries(exposure)).toEqual({ m1: 'queued', m2: 'during', m3: 'during', m4: 'clear', m5: 'clear' });
   });
 
-  it('with no refresh in the phase every request is clear', () => {
-    expect([...refreshExposure([{ id: 'a', txs: [tx(0, 5)] }, { id: 'b', txs: [tx(1, 9)] }]).values()]).toEqual(['clear', 'clear']);
+  it('reads arrivals on the API clock through both epoch origins: the same schedule an origin later is clear', () => {
+    const later = phaseExposure({ recorded, byArrival, scheduledAt, idOf: (k) => ids[k]!, apiTimeOrigin: 900 });
+    expect(later.get('m2')).toBe('clear');
+    expect(later.get('m1')).toBe('queued');
+  });
+
+  it('with no refresh in the phase every request that answered is clear', () => {
+    const none = phaseExposure({ recorded: [{ id: 'a', txs: [tx(0, 5)] }], byArrival: [3, 4], scheduledAt: [0, 1], idOf: (k) => ['a', 'b'][k]!, apiTimeOrigin: 0 });
+    expect([...none.values()]).toEqual(['clear', 'clear']);
   });
 
   it('splits latencies by arrival under the exposure of the request each arrival names, dropping failures and unknown requests', () => {
-    const exposure = refreshExposure(recorded);
-    const ids = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm2'];
-    expect(latenciesByExposure([11, 12, 13, 14, NaN, 16, 17], (k) => ids[k]!, exposure)).toEqual({ queued: [11], during: [12, 13, 17], clear: [14] });
+    const replayIds = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm2', 'x'];
+    expect(latenciesByExposure([11, 12, 13, 14, NaN, 16, 17, 18], (k) => replayIds[k]!, exposure)).toEqual({ queued: [11], during: [12, 13, 17], clear: [14] });
   });
 });
 
