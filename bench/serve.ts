@@ -534,10 +534,12 @@ function report(o: {
     for (const x of o.d) rr.push([`(d) ${x.name}`, ...x.rounds.map((r) => ratios(raw(r.phase), fa, raw(r.replay)))]);
     console.log(`\nper round (the verdicts above pool the ${o.readRounds.length} rounds, which ran in turn):\n${table(rr)}`);
   }
-  const exposed = o.d.filter((x) => x.exposure.d.queued.length > 0);
+  // Only where the split says something: some requests queued a refresh and some did not
+  // (every purchase queues one for its buyer, so all of its requests are 'queued').
+  const exposed = o.d.filter((x) => x.exposure.d.queued.length > 0 && x.exposure.d.during.length + x.exposure.d.clear.length > 0);
   if (exposed.length > 0) {
-    // Which requests carry a mutation's gap: those whose transactions overlapped a background
-    // refresh another request queued, or the others (serve-exposure.ts).
+    // Which requests carry a mutation's gap: those in flight while a background refresh
+    // another request queued ran, or the others (serve-exposure.ts).
     const er: (string | number)[][] = [['(d) by background refresh', 'requests', 'n', '(d) p50', '(b) p50', 'ratio p50', '(d) p99', '(b) p99']];
     const what: Record<RefreshExposure, string> = { queued: 'queued one ((b) includes it)', during: 'ran during another\'s', clear: 'ran clear of any' };
     for (const x of exposed) {
