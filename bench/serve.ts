@@ -14,11 +14,11 @@ import { ITEM_POPULARITY, userEmbeddings } from '../src/graph/queries/retrieval'
 import { consoleLogger } from '../src/logging/logger';
 import { DEFAULT_LIMITS } from '../src/retrieval/retriever';
 import { API_NODE_FLAGS } from '../src/server/node-flags';
+import { EXPOSURES, latenciesByExposure, phaseExposure, type RefreshExposure } from './serve-exposure';
 import { datasetItems, datasetUsers, itemEmbeddings } from './serve-fixtures';
 import { GqlClient, openLoop, poolResults, type Job, type OpenLoopResult } from './serve-load';
 import { MUTATIONS, REPLAYS_ON_UNDONE_STATE, distinctCalls, embeddingWrites, prepareMutation, undoEmbeddingWrites, undoMutation, type MutationCall, type MutationName } from './serve-mutations';
 import { summarizeProfile, type CpuProfile } from './serve-profile';
-import { EXPOSURES, latenciesByExposure, phaseExposure, type RefreshExposure } from './serve-exposure';
 import { freshenParams, replayRequest, type RecordedRequest } from './serve-replay';
 import type { FromServer, ToServer } from './serve-server';
 import { intervalVerdict, ratioInterval, ratioVerdict, saturationOf, seededRandom, summarize, type RampStep } from './serve-stats';
@@ -43,7 +43,9 @@ import { cpuSeconds, fmt, table } from './support';
  *   4. (d) each mutation (at min(reads' rate, half its (b)'s saturation), or at
  *      --mutation-rate R for all) with fresh idempotency keys, then its (b): every statement its
  *      path issued, the embedding refresh included, replayed (unique ids and keys made
- *      fresh so the writes commit again);
+ *      fresh so the writes commit again); a mutation whose writes queue refreshes for some
+ *      requests only (joinGroupBuy's fills) is also split by where each request stood to
+ *      them (serve-exposure.ts);
  *   5. (e) read-your-writes: each mutation that refreshes its user's embedding (in the
  *      background), followed at once by that user's HOME list, timed on its own.
  * With --rounds N, (a), (c), (b) in step 3 and each mutation's (d), (b) in step 4 run N
