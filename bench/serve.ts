@@ -185,8 +185,10 @@ export async function main(args: string[]): Promise<void> {
     }
     return { sat: saturationOf(steps), steps };
   };
+  /** The recorded request a replay's arrival k replays (the split by refresh pairs them the same way). */
+  const replayedAt = (recorded: readonly RecordedRequest[], k: number): RecordedRequest => recorded[k % recorded.length]!;
   const replayJobs = (recorded: RecordedRequest[], rewrite?: (r: RecordedRequest, k: number) => ((p: Record<string, unknown>) => Record<string, unknown>) | undefined) => (k: number): Job => {
-    const r = recorded[k % recorded.length]!;
+    const r = replayedAt(recorded, k);
     return { op: opOf.get(r.id) ?? 'replay', run: () => replayRequest(replayGraph, r, rewrite?.(r, k)) };
   };
 
@@ -259,9 +261,11 @@ export async function main(args: string[]): Promise<void> {
       const perRound = Math.ceil((Math.max(rate, fixedMutationRate ?? 0) * mutationMs) / 1000);
       const calls = await callsFor(name, warmCalls + rounds * perRound);
       const keyOf = new Map<string, MutationCall>();
+      /** The request id of the mutation phase's arrival k, counted from `offset`. */
+      const mutationId = (offset: number, k: number) => `m-${name}-${offset + k}`;
       const mutationJob = (offset: number) => (k: number): Job => {
         const call = calls[(offset + k) % calls.length]!;
-        const id = `m-${name}-${offset + k}`;
+        const id = mutationId(offset, k);
         keyOf.set(id, call);
         opOf.set(id, name);
         return { op: name, run: () => client.post(call.doc, { input: call.input }, id).then(() => undefined) };
@@ -296,10 +300,10 @@ export async function main(args: string[]): Promise<void> {
         const onUndone = REPLAYS_ON_UNDONE_STATE.includes(name);
         const replay = await measure(`(b) of ${name}${tag}`, mRate, () => openLoop({ rate: mRate, durationMs: mutationMs, job: replayJobs(recorded, fresh('b', !onUndone)) }));
         mutationRounds.push({ phase, replay });
-        const idOfD = (j: number) => `m-${name}-${first + j}`;
+        const idOfD = (j: number) => mutationId(first, j);
         const byExposure = phaseExposure({ recorded, byArrival: phase.result.byArrival, scheduledAt: phase.result.scheduledAt, idOf: idOfD, apiTimeOrigin: api.timeOrigin });
         const dSplit = latenciesByExposure(phase.result.byArrival, idOfD, byExposure);
-        const bSplit = latenciesByExposure(replay.result.byArrival, (j) => recorded[j % recorded.length]!.id, byExposure);
+        const bSplit = latenciesByExposure(replay.result.byArrival, (j) => replayedAt(recorded, j).id, byExposure);
         for (const x of EXPOSURES) {
           exposure.d[x].push(...dSplit[x]);
           exposure.b[x].push(...bSplit[x]);
